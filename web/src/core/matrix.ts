@@ -51,10 +51,15 @@ function typeName(x: unknown): string {
   return typeof x;
 }
 
+/** No single array may exceed this many numbers (2 GB of float64, the most a wasm32 block can hold). */
+const MAX_NUMBERS = 2 ** 28;
+
 /** Checks a vector argument: an array or typed array of numbers. */
 export function vectorArg(x: unknown, fn: string, arg: string): Vector {
   if (!isVectorLike(x) || typeof x === 'string')
     throw new MathLensError(`${fn}: ${arg} must be an array of numbers, got ${typeName(x)}`);
+  if (x.length > MAX_NUMBERS)
+    throw new MathLensError(`${fn}: ${arg} is too large for wasm memory (${x.length} numbers)`);
   checkNumbers(x, fn, arg, (k) => `[${k}]`);
   return x as Vector;
 }
@@ -75,6 +80,7 @@ export function matrixArg(x: unknown, fn: string, arg: string): Shaped {
   if (!isVectorLike(x) || typeof x === 'string')
     throw new MathLensError(`${fn}: ${arg} must be a matrix (array of rows or {rows, cols, data}), got ${typeName(x)}`);
   const rows = x.length;
+  if (rows > MAX_NUMBERS) throw new MathLensError(`${fn}: ${arg} is too large for wasm memory (${rows} rows)`);
   let cols = 0;
   for (let i = 0; i < rows; i++) {
     const row = x[i];

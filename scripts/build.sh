@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds every layer: native core + tests, the wasm module, the npm package (dist/) and the demo
+# site (build/site). Incremental: reruns are fast.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JOBS=${JOBS:-$(nproc)}
+
+step() { printf '\n== %s\n' "$*"; }
+
+if [ "${SKIP_NATIVE:-0}" != 1 ]; then
+  step "native (core, tests, bench)"
+  [ -f build/native/CMakeCache.txt ] || cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build/native -j"$JOBS"
+fi
+
+step "wasm"
+[ -f build/wasm/CMakeCache.txt ] || emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build/wasm -j"$JOBS"
+
+step "package (dist/)"
+rm -rf dist
+npx tsc -p tsconfig.lib.json
+mkdir -p dist/wasm
+cp web/src/wasm/mathlens.mjs web/src/wasm/mathlens.wasm web/src/wasm/mathlens.d.mts dist/wasm/
+
+step "demo site (build/site)"
+npx vite build --logLevel warn
+echo "built: dist/ (package), build/site/ (demo)"

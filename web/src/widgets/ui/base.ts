@@ -1,0 +1,137 @@
+/**
+ * The base class of every mathlens element: an open shadow root with shared styles, attribute →
+ * state → one render per animation frame, language resolution (own `lang` or nearest ancestor's,
+ * followed live), a visible error box (role="alert"), a loading line, and cleanup of every listener,
+ * observer, timer and frame when the element leaves the document.
+ * @module
+ */
+import { common, resolveLang, type Lang } from './i18n.js';
+import { sheet, themeCss } from './theme.js';
+import { h, setText } from './dom.js';
+
+export abstract class MathLensElement extends HTMLElement {
+  /** Subclasses: `static observedAttributes = [...MathLensElement.observedAttributes, 'my-attr']`. */
+  static observedAttributes = ['lang'];
+
+  protected readonly shadow: ShadowRoot;
+  /** Where the subclass builds its content; hidden while an error or the loading line shows. */
+  protected readonly content: HTMLDivElement;
+  private readonly errorBox: HTMLDivElement;
+  private readonly status: HTMLDivElement;
+  private readonly cleanups = new Set<() => void>();
+  private frame = 0;
+  private rendered: Lang | null = null;
+
+  constructor(...styles: CSSStyleSheet[]) {
+    super();
+    this.shadow = this.attachShadow({ mode: 'open' });
+    this.shadow.adoptedStyleSheets = [sheet(themeCss), ...styles];
+    this.errorBox = h('div', { class: 'error', attrs: { role: 'alert', part: 'error', hidden: true } });
+    this.status = h('div', { class: 'status', attrs: { role: 'status', hidden: true } });
+    this.content = h('div', { class: 'content' });
+    this.shadow.append(h('div', { class: 'mathlens', attrs: { part: 'container' } }, this.errorBox, this.status, this.content));
+  }
+
+  /** The resolved language: own `lang`, else the nearest ancestor's, else English. */
+  get language(): Lang {
+    return resolveLang(this);
+  }
+
+  connectedCallback(): void {
+    // Follow `lang` changes anywhere above us (a page-level language switch).
+    const observer = new MutationObserver(() => {
+      if (this.language !== this.rendered) this.requestRender();
+    });
+    observer.observe(this.ownerDocument.documentElement, { attributes: true, attributeFilter: ['lang'], subtree: true });
+    this.cleanups.add(() => observer.disconnect());
+    this.connected();
+    this.requestRender();
+  }
+
+  disconnectedCallback(): void {
+    for (const c of this.cleanups) c();
+    this.cleanups.clear();
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.disconnected();
+  }
+
+  attributeChangedCallback(name: string, oldValue: string | null, value: string | null): void {
+    if (oldValue === value) return;
+    if (name !== 'lang') this.attributeChanged(name, value);
+    this.requestRender();
+  }
+
+  /** Hooks for subclasses. */
+  protected connected(): void {}
+  protected disconnected(): void {}
+  protected attributeChanged(_name: string, _value: string | null): void {}
+  /** Draws the current state; `langChanged` says whether labels must be re-rendered. */
+  protected abstract render(lang: Lang, langChanged: boolean): void;
+
+  /** Coalesces any number of state changes into one render in the next animation frame. */
+  protected requestRender(): void {
+    if (this.frame || !this.isConnected) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.renderNow();
+    });
+  }
+
+  /** Renders synchronously (e.g. right after the wasm module loaded). */
+  protected renderNow(): void {
+    if (!this.isConnected) return;
+    const lang = this.language;
+    const changed = lang !== this.rendered;
+    this.rendered = lang;
+    this.render(lang, changed);
+  }
+
+  /** addEventListener that is undone on disconnect (for window, document, media queries…). */
+  protected listen(target: EventTarget, type: string, fn: EventListenerOrEventListenerObject, options?: AddEventListenerOptions): () => void {
+    target.addEventListener(type, fn, options);
+    const off = () => {
+      target.removeEventListener(type, fn, options);
+      this.cleanups.delete(off);
+    };
+    this.cleanups.add(off);
+    return off;
+  }
+
+  /** setTimeout that is cancelled on disconnect; returns the cancel function. */
+  protected timer(fn: () => void, ms: number): () => void {
+    const id = setTimeout(() => {
+      this.cleanups.delete(cancel);
+      fn();
+    }, ms);
+    const cancel = () => {
+      clearTimeout(id);
+      this.cleanups.delete(cancel);
+    };
+    this.cleanups.add(cancel);
+    return cancel;
+  }
+
+  /** Shows the error box with a title and messages (as text) and hides the content; null clears it. */
+  protected showError(lang: Lang, messages: string[] | null): void {
+    const on = !!messages && messages.length > 0;
+    this.errorBox.hidden = !on;
+    this.content.hidden = on || !this.status.hidden;
+    if (!on) {
+      if (this.errorBox.firstChild) this.errorBox.replaceChildren();
+      return;
+    }
+    this.status.hidden = true;
+    this.errorBox.replaceChildren(
+      h('p', { class: 'error-title', text: common[lang].errorTitle }),
+      h('ul', {}, ...messages.map((m) => h('li', { text: m }))),
+    );
+  }
+
+  /** Shows a one-line status (e.g. loading) instead of the content; null hides it. */
+  protected showStatus(text: string | null): void {
+    this.status.hidden = text === null;
+    if (text !== null) setText(this.status, text);
+    this.content.hidden = text !== null || !this.errorBox.hidden;
+  }
+}
