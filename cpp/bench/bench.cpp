@@ -117,20 +117,30 @@ double ms_since(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
-/// Best-of-N (the VM is noisy; TOOLCHAIN.md pitfall 12). One call first: if it is long it is kept
-/// as a sample, otherwise it is a warm-up and sets the batch size so that a sample lasts ≥ 5 ms.
-/// Then samples until `max_reps` or until `budget_ms` is spent (at least 2 samples in all).
+/// Best-of-N (the VM is noisy; TOOLCHAIN.md pitfall 12). One call first: if it takes ≥ 50 ms it is
+/// kept as a sample; otherwise it is a warm-up, and the batch size (`inner`) is doubled until one
+/// batch lasts ≥ 5 ms. Then samples until `max_reps`, or until `budget_ms` is spent once there are
+/// at least two. Reported times are per call.
 template <class F>
 Timing best_of(F f, int max_reps, double budget_ms) {
   Timing t;
   std::vector<double> per_call;
+  volatile double sink = 0;
   auto t0 = Clock::now();
   t.value = f();
   const double first = ms_since(t0);
-  if (first >= 50.0) per_call.push_back(first);
-  else t.inner = std::max(1, static_cast<int>(std::ceil(5.0 / std::max(first, 1e-4))));
+  if (first >= 50.0) {
+    per_call.push_back(first);
+  } else {
+    for (;;) {
+      t0 = Clock::now();
+      for (int i = 0; i < t.inner; ++i) sink = sink + f();
+      const double ms = ms_since(t0);
+      if (ms >= 5.0 || t.inner >= (1 << 24)) break;
+      t.inner *= 2;
+    }
+  }
   const auto start = Clock::now();
-  volatile double sink = 0;
   while (static_cast<int>(per_call.size()) < max_reps &&
          (per_call.size() < 2 || ms_since(start) < budget_ms)) {
     t0 = Clock::now();
