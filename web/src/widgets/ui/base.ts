@@ -112,26 +112,28 @@ export abstract class MathLensElement extends HTMLElement {
     return cancel;
   }
 
-  /** Shows the error box with a title and messages (as text) and hides the content; null clears it. */
+  /** Shows the error box with a title and messages (as text) instead of the content; null clears it. */
   protected showError(lang: Lang, messages: string[] | null): void {
     const on = !!messages && messages.length > 0;
     this.errorBox.hidden = !on;
-    this.content.hidden = on || !this.status.hidden;
-    if (!on) {
-      if (this.errorBox.firstChild) this.errorBox.replaceChildren();
-      return;
-    }
-    this.status.hidden = true;
-    this.errorBox.replaceChildren(
-      h('p', { class: 'error-title', text: common[lang].errorTitle }),
-      h('ul', {}, ...messages.map((m) => h('li', { text: m }))),
-    );
+    if (on) {
+      this.status.hidden = true;
+      this.errorBox.replaceChildren(
+        h('p', { class: 'error-title', text: common[lang].errorTitle }),
+        h('ul', {}, ...messages.map((m) => h('li', { text: m }))),
+      );
+    } else if (this.errorBox.firstChild) this.errorBox.replaceChildren();
+    this.syncContent();
   }
 
   /** Shows a one-line status (e.g. loading) instead of the content; null hides it. */
   protected showStatus(text: string | null): void {
     this.status.hidden = text === null;
     if (text !== null) setText(this.status, text);
-    this.content.hidden = text !== null || !this.errorBox.hidden;
+    this.syncContent();
+  }
+
+  private syncContent(): void {
+    this.content.hidden = !this.errorBox.hidden || !this.status.hidden;
   }
 }

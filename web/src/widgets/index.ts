@@ -1,0 +1,6 @@
+/**
+ * Registers every mathlens custom element (importing this module defines them) and exports their
+ * classes. One line per widget.
+ * @module
+ */
+export { MathLensGaussian } from './gaussian.js';
