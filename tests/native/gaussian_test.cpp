@@ -171,7 +171,7 @@ TEST(GaussianProperties, SignsSymmetryAndBothFormulas) {
     const double h = g::hellinger(p, q);
     EXPECT_GT(h, 0.0);
     EXPECT_LT(h, 1.0);
-    expect_rel(1.0 - h * h, g::bhattacharyya_coefficient(p, q), 1e-12);
+    expect_rel(h * h, 1.0 - g::bhattacharyya_coefficient(p, q), 1e-12, "H² = 1 − BC");
   }
 }
 

@@ -285,7 +285,7 @@ export class MathLensGaussian extends MathLensElement {
       const label = svg('text', { class: 'name' }, g);
       label.textContent = name;
       this.shapes[name] = { fill1, ring2, ax1, ax2, name: label };
-      this.draggable(fill1, name, 'mean');
+      this.makeDraggable(fill1, name, 'mean');
       const hg = svg('g', { class: `g-${name}` }, handleLayer);
       const hs = {} as Record<Kind, SVGGElement>;
       for (const kind of ['mean', 'axis1', 'axis2'] as Kind[]) {
@@ -293,7 +293,7 @@ export class MathLensGaussian extends MathLensElement {
         el.setAttribute('aria-describedby', kind === 'mean' ? 'hint-mean' : 'hint-axis');
         svg('circle', { class: 'hit', r: 16 }, el);
         svg('circle', { class: 'dot', r: kind === 'mean' ? 7.5 : 6 }, el);
-        this.draggable(el, name, kind);
+        this.makeDraggable(el, name, kind);
         el.addEventListener('keydown', (e) => this.onKey(e, name, kind));
         hs[kind] = el;
       }
@@ -629,7 +629,7 @@ export class MathLensGaussian extends MathLensElement {
 
   // ---- interaction ----
 
-  private draggable(el: SVGElement, name: Name, kind: Kind): void {
+  private makeDraggable(el: SVGElement, name: Name, kind: Kind): void {
     el.addEventListener('pointerdown', (e) => {
       if (e.button !== 0 || !this.view) return;
       e.preventDefault();

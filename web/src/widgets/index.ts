@@ -3,4 +3,4 @@
  * classes. One line per widget.
  * @module
  */
-export { MathLensGaussian } from './gaussian.js';
+export { MathLensGaussian, type Normal2, type Normal2Like } from './gaussian.js';

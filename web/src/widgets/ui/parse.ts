@@ -18,7 +18,7 @@ export class ParseError extends Error {
     this.name = 'ParseError';
   }
   describe(lang: Lang): string {
-    return fill(common[lang][reason as Reason], this.params);
+    return fill(common[lang][this.reason], this.params);
   }
 }
 
