@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
+import { readdirSync } from 'node:fs';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -15,6 +16,14 @@ export default defineConfig({
     outDir: here('./build/site'),
     emptyOutDir: true,
     target: 'es2022',
+    // Every web/demo/*.html is a page of the site (index + one per post).
+    rollupOptions: {
+      input: Object.fromEntries(
+        readdirSync(here('./web/demo'))
+          .filter((f) => f.endsWith('.html'))
+          .map((f) => [f.replace(/\.html$/, ''), here(`./web/demo/${f}`)]),
+      ),
+    },
   },
   worker: { format: 'es' },
   server: { host: '127.0.0.1', fs: { allow: [here('.')] } },

@@ -11,7 +11,7 @@ APT_PACKAGES=(
   libgtest-dev                         # native unit tests
   nlohmann-json3-dev                   # native tests read the JSON fixtures
   emscripten                           # C++ -> WebAssembly (3.1.6 in bookworm)
-  chromium                             # browser tests (driven by playwright-core)
+  chromium fonts-wqy-microhei          # browser tests (playwright-core); CJK glyphs in screenshots
   python3-numpy python3-scipy python3-mpmath   # independent reference values, bench comparison
 )
 

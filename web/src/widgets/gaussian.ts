@@ -560,7 +560,7 @@ export class MathLensGaussian extends MathLensElement {
       const c = st.cov;
       setText(
         this.readouts[name],
-        `μ = (${formatCompact(st.mean[0])}, ${formatCompact(st.mean[1])})   Σ = [${formatCompact(c[0][0])} ${formatCompact(c[0][1])}; ${formatCompact(c[1][0])} ${formatCompact(c[1][1])}]`,
+        `μ = (${formatCompact(st.mean[0])}, ${formatCompact(st.mean[1])}), Σ = [${formatCompact(c[0][0])} ${formatCompact(c[0][1])}; ${formatCompact(c[1][0])} ${formatCompact(c[1][1])}]`,
       );
     }
   }

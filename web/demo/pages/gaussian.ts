@@ -1,56 +1,6 @@
-/**
- * The demo site: language switch, typeset prose formulas, and the Gaussian section's presets.
- * Every widget comes from the package's widget registry.
- */
-import katex from 'katex';
-import 'katex/dist/katex.min.css';
-import './style.css';
-import { MathLensGaussian, type Normal2 } from '../src/widgets/index.js';
-
-type Lang = 'en' | 'zh';
-const STORAGE_KEY = 'mathlens-lang';
-
-const TITLES: Record<Lang, string> = {
-  en: 'mathlens — the mathematics of Scientific Spaces, computable',
-  zh: 'mathlens — 把《科学空间》的数学变成可计算的工具',
-};
-
-function initialLang(): Lang {
-  const fromUrl = new URLSearchParams(location.search).get('lang');
-  let stored: string | null = null;
-  try {
-    stored = localStorage.getItem(STORAGE_KEY);
-  } catch {
-    /* storage may be unavailable */
-  }
-  const tag = fromUrl ?? stored ?? navigator.language ?? 'en';
-  return tag.toLowerCase().startsWith('zh') ? 'zh' : 'en';
-}
-
-let lang: Lang = initialLang();
-
-function setLang(next: Lang, remember: boolean): void {
-  lang = next;
-  document.documentElement.lang = next === 'zh' ? 'zh-CN' : 'en';
-  document.title = TITLES[next];
-  for (const b of document.querySelectorAll<HTMLButtonElement>('[data-set-lang]'))
-    b.setAttribute('aria-pressed', String(b.dataset.setLang === next));
-  if (remember)
-    try {
-      localStorage.setItem(STORAGE_KEY, next);
-    } catch {
-      /* ignore */
-    }
-  showPresetNote();
-}
-
-// ---- formulas in the prose (our own TeX, typeset once) ----
-for (const el of document.querySelectorAll<HTMLElement>('.tex[data-tex]'))
-  katex.render(el.dataset.tex ?? '', el, {
-    throwOnError: false,
-    output: 'htmlAndMathml',
-    displayMode: el.classList.contains('display'),
-  });
+/** The Gaussian page: the widget plus preset buttons that set its p and q properties. */
+import { lang, onLang } from '../site.js';
+import { MathLensGaussian, type Normal2 } from '../../src/widgets/index.js';
 
 // ---- presets of the Gaussian section ----
 function rotated(angle: number, d1: number, d2: number): Normal2['cov'] {
@@ -116,7 +66,4 @@ for (const b of document.querySelectorAll<HTMLButtonElement>('[data-preset]'))
     showPresetNote();
   });
 
-for (const b of document.querySelectorAll<HTMLButtonElement>('[data-set-lang]'))
-  b.addEventListener('click', () => setLang(b.dataset.setLang === 'zh' ? 'zh' : 'en', true));
-
-setLang(lang, false);
+onLang(() => showPresetNote());
