@@ -4,7 +4,7 @@
 // runs every tests/e2e/*.e2e.mjs, and fails a check on any console error, page error or failed request.
 // Each *.e2e.mjs exports `checks = [{ name, run(ctx) }]`; checks of one file share one page, in order.
 // Output: one line per check, then "N passed, M failed"; exit code 0 only if all passed.
-// Usage: node tests/e2e/run.mjs [filter]   (filter: substring of check names)
+// Usage: node tests/e2e/run.mjs [filter]   (filter: substring of '<file>: <check name>', e.g. 'rope')
 import { createServer } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -110,8 +110,8 @@ async function main() {
       const shot = (name, options = {}) => page.screenshot({ path: join(outDir, `${name}.png`), ...options });
       const ctx = { page, context, baseUrl, outDir, shot };
       for (const check of checks) {
-        if (filter && !check.name.includes(filter)) continue;
         const name = `${file.replace('.e2e.mjs', '')}: ${check.name}`;
+        if (filter && !name.includes(filter)) continue;
         const before = errors.length;
         const t0 = Date.now();
         try {
