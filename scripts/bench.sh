@@ -41,6 +41,9 @@ if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
      [ web/src/wasm/mathlens.wasm -nt dist/wasm/mathlens.wasm ] || [ web/src/wasm/mathlens.mjs -nt dist/wasm/mathlens.mjs ]; then
     build_or_reuse dist/node.js bash -c 'npx tsc -p tsconfig.lib.json && mkdir -p dist/wasm &&
       cp web/src/wasm/mathlens.mjs web/src/wasm/mathlens.wasm web/src/wasm/mathlens.d.mts dist/wasm/'
+    echo "dist/ rebuilt" >&2
+  else
+    echo "dist/ up to date" >&2
   fi
 fi
 

@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
@@ -39,13 +39,17 @@ const WITH_SCIPY = !flag('--no-scipy');
 const WITH_MATHJS = !flag('--no-mathjs');
 const MATHJS_MAX_D = 256;
 
-/** Repeats per d (best-of-N, capped by a time budget once there are 2 samples); 1–3 at d = 2048. */
+/**
+ * Repeats per d (best-of-N, capped by a time budget once there are 2 samples); 1–3 at d = 2048.
+ * From d = 1024 on, wasm and native calls alternate (one call each per round), so that a burst of
+ * load from other processes hits both sides alike.
+ */
 function plan(d) {
   if (d <= 16) return { reps: 30, budgetMs: 1000, mathjsReps: 20, scipyReps: 30 };
   if (d <= 64) return { reps: 20, budgetMs: 1500, mathjsReps: 8, scipyReps: 20 };
   if (d <= 256) return { reps: 10, budgetMs: 2000, mathjsReps: 2, scipyReps: 10 };
-  if (d <= 1024) return { reps: 4, budgetMs: 3000, mathjsReps: 1, scipyReps: 3 };
-  return { reps: 2, fidReps: 3, budgetMs: 0, mathjsReps: 1, scipyReps: 2 };
+  if (d <= 1024) return { reps: 4, budgetMs: 3000, mathjsReps: 1, scipyReps: 2, interleave: true };
+  return { reps: 2, fidReps: 3, budgetMs: 0, mathjsReps: 1, scipyReps: 1, interleave: true };
 }
 
 // ---- helpers -----------------------------------------------------------------------------------
@@ -64,6 +68,28 @@ function native(file, fn, reps, budgetMs) {
   const out = run(NATIVE, ['gaussian', file, '--reps', String(reps), '--budget-ms', String(budgetMs), '--fns', fn], `mathlens_bench ${fn}`);
   const r = out.results[fn];
   return { build: out.build, bestMs: r.best_ms, medianMs: r.median_ms, samples: r.samples, inner: r.inner, value: r.value };
+}
+
+function summary(samples, value) {
+  const s = [...samples].sort((a, b) => a - b);
+  const m = s.length;
+  return { bestMs: s[0], medianMs: m % 2 ? s[(m - 1) / 2] : 0.5 * (s[m / 2 - 1] + s[m / 2]), samples: m, inner: 1, value };
+}
+
+/** Times `fn` in wasm (public API) and natively, best-of-`reps`; alternating calls for large d. */
+function wasmAndNative(fn, p, q, file, reps, pl) {
+  if (!pl.interleave)
+    return [bestOf(() => ml.gaussian[fn](p, q), { maxReps: reps, budgetMs: pl.budgetMs }), native(file, fn, reps, pl.budgetMs)];
+  const w = [], n = [];
+  let wv, nat;
+  for (let round = 0; round < reps; round++) {
+    const t0 = performance.now();
+    wv = ml.gaussian[fn](p, q);
+    w.push(performance.now() - t0);
+    nat = native(file, fn, 1, 0);
+    n.push(nat.bestMs);
+  }
+  return [summary(w, wv), { ...summary(n, nat.value), build: nat.build }];
 }
 
 /** W2 the way a JS user would write it with mathjs: sqrtm(Σp), sqrtm(Σp^½ Σq Σp^½), trace. */
@@ -91,10 +117,12 @@ const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
 
 // ---- run ---------------------------------------------------------------------------------------
 const started = Date.now();
+const loadStart = os.loadavg();
 if (!existsSync(NATIVE)) throw new Error(`${NATIVE} not found: build it with \`cmake --build build/native --target mathlens_bench\` (npm run bench does)`);
 mkdirSync(INPUT_DIR, { recursive: true });
-log(`writing inputs (recipe gaussian-v1) for d = 2, ${DIMS.join(', ')}`);
-run(NATIVE, ['gaussian-inputs', INPUT_DIR, '2', ...DIMS.map(String)], 'mathlens_bench gaussian-inputs');
+const INPUT_DIMS = [...new Set([2, 64, ...DIMS])]; // 2: compare(); 64: warm-up
+log(`writing inputs (recipe gaussian-v1) for d = ${INPUT_DIMS.join(', ')}`);
+run(NATIVE, ['gaussian-inputs', INPUT_DIR, ...INPUT_DIMS.map(String)], 'mathlens_bench gaussian-inputs');
 const fileOf = (d) => join(INPUT_DIR, `gaussian-d${d}.bin`);
 
 const ml = await init();
@@ -105,7 +133,7 @@ const mathjsVersion = JSON.parse(readFileSync(join(ROOT, 'node_modules/mathjs/pa
 // TurboFan in the background, and a long call cannot switch tiers in the middle. Exercise every code
 // path (d = 64 reaches Eigen's blocked LLT and GEMM kernels) for a while before anything is timed.
 {
-  const warm = readInputs(fileOf(DIMS.includes(64) ? 64 : DIMS[0]));
+  const warm = readInputs(fileOf(64));
   const small = readInputs(fileOf(2));
   const t0 = performance.now();
   let calls = 0;
@@ -133,9 +161,8 @@ for (const d of DIMS) {
 
   for (const [fn, label] of [['frechet', 'FID'], ['wasserstein2', 'W2']]) {
     const reps = fn === 'frechet' ? (pl.fidReps ?? pl.reps) : pl.reps;
-    const wasm = bestOf(() => ml.gaussian[fn](p, q), { maxReps: reps, budgetMs: pl.budgetMs });
+    const [wasm, nat] = wasmAndNative(fn, p, q, file, reps, pl);
     log(`d = ${d} ${label}: wasm ${fmtMs(wasm.bestMs)} ms (${wasm.samples} samples)`);
-    const nat = native(file, fn, reps, pl.budgetMs);
     nativeBuild = nat.build;
     log(`d = ${d} ${label}: native ${fmtMs(nat.bestMs)} ms (${nat.samples} samples)`);
     const row = { d, fn, label, wasm, native: nat, ratio: wasm.bestMs / nat.bestMs, relNative: rel(wasm.value, nat.value) };
@@ -239,6 +266,7 @@ const meta = {
   scipy: scipyMeta,
   inputs: { recipe: 'gaussian-v1: Σ = A Aᵀ/d + 0.1 I, A and μ uniform in [−1, 1) from splitmix64 (cpp/bench/bench.cpp)', dir: relative(ROOT, INPUT_DIR) },
   timing: 'best-of-N per call (ms); small d timed in batches; see scripts/bench/lib/timing.mjs',
+  loadAverage: { start: loadStart, end: os.loadavg() },
   seconds: (Date.now() - started) / 1e3,
 };
 
@@ -273,7 +301,7 @@ out.push('');
 out.push('targets:');
 for (const t of targets) out.push(`  ${t.status.padEnd(4)}  ${t.name}: ${t.detail}`);
 out.push('');
-out.push(`(${meta.seconds.toFixed(0)} s; JSON: ${relative(ROOT, join(OUT_DIR, 'gaussian.json'))})`);
+out.push(`(${meta.seconds.toFixed(0)} s; load average ${loadStart[0].toFixed(2)} at start, ${meta.loadAverage.end[0].toFixed(2)} at end; JSON: ${relative(ROOT, join(OUT_DIR, 'gaussian.json'))})`);
 console.log(out.join('\n'));
 
 const strip = ({ value, ...t }) => ({ ...t, value });
