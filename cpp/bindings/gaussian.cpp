@@ -92,7 +92,7 @@ val compare(ML_NORMAL(p), ML_NORMAL(q), std::uintptr_t coupling_out) {
     r.set("entropyQ", optional(c.entropy_q));
     r.set("wasserstein2", c.wasserstein2);
     r.set("wasserstein2Squared", c.wasserstein2_squared);
-    r.set("wasserstein2SquaredProduct", c.wasserstein2_squared_product);
+    r.set("wasserstein2SquaredProduct", optional(c.wasserstein2_squared_product));
     r.set("traceTerm", c.trace_term);
     r.set("meanDistanceSquared", c.mean_distance_squared);
     r.set("hasCoupling", c.coupling.has_value());

@@ -260,7 +260,7 @@ TEST(GaussianSemidefinite, RoutesAndValues) {
   ASSERT_FALSE(r.warnings.empty());
   EXPECT_EQ(r.warnings[0],
             "cov of p is singular (only semidefinite): KL, Bhattacharyya and Hellinger are not defined, only W2 is");
-  expect_rel(r.wasserstein2_squared, r.wasserstein2_squared_product, 1e-12);
+  expect_rel(r.wasserstein2_squared, *r.wasserstein2_squared_product, 1e-12);
   // Point masses: W2 = ‖Δ‖ exactly.
   const g::Normal a{vec({1, 2}), MatrixXd::Zero(2, 2)}, b{vec({4, 6}), MatrixXd::Zero(2, 2)};
   EXPECT_DOUBLE_EQ(g::wasserstein2(a, b), 5.0);

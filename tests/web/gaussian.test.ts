@@ -89,6 +89,8 @@ describe('compare()', () => {
     expectRel(r.hellinger! ** 2, 0.34432809568224554, 1e-15);
     expectRel(r.traceTerm, 3.0955735647785585, 1e-15);
     expectRel(r.wasserstein2SquaredProduct, r.wasserstein2Squared, 1e-14);
+    const big = { mean: new Float64Array(300), cov: { rows: 300, cols: 300, data: new Float64Array(300 * 300).map((_, k) => (k % 301 === 0 ? 1 : 0)) } };
+    expect(ml.gaussian.compare(big, big).wasserstein2SquaredProduct).toBeNull(); // n > 256: cross-check skipped
     expect(r.meanDistanceSquared).toBe(5);
     expect(r.coupling?.rows).toBe(2);
     expect(r.diagnostics.route).toBe('cholesky(p)');

@@ -78,8 +78,8 @@ export interface GaussianComparison {
   entropyQ: number | null;
   wasserstein2: number;
   wasserstein2Squared: number;
-  /** W2² by the product formula (version 2), as a cross-check. */
-  wasserstein2SquaredProduct: number;
+  /** W2² by the product formula (version 2), as a cross-check; null for dimensions above 256 (too slow to be worth it). */
+  wasserstein2SquaredProduct: number | null;
   /** Tr((Σp^½ Σq Σp^½)^½). */
   traceTerm: number;
   /** ‖μp − μq‖². */

@@ -575,7 +575,8 @@ export class MathLensGaussian extends MathLensElement {
     set('w2', r.wasserstein2);
     set('w2sq', r.wasserstein2Squared);
     set('w2prod', r.wasserstein2SquaredProduct);
-    setText(this.agreeNote, fill(S[lang].agree, { d: formatNumber(Math.abs(r.wasserstein2Squared - r.wasserstein2SquaredProduct), 2) }));
+    // The widget is 2-D, so the product-form cross-check is always present.
+    setText(this.agreeNote, fill(S[lang].agree, { d: formatNumber(Math.abs(r.wasserstein2Squared - (r.wasserstein2SquaredProduct ?? NaN)), 2) }));
     setText(this.mcLabel, fill(S[lang].mc, { n: this.samples.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US') }));
     const w = r.diagnostics.warnings;
     if (this.warnings.childElementCount !== w.length || w.some((x, i) => this.warnings.children[i].textContent !== x))
