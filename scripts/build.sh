@@ -17,12 +17,18 @@ step "wasm"
 [ -f build/wasm/CMakeCache.txt ] || emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build/wasm -j"$JOBS"
 
-step "package (dist/)"
+step "package (dist/): API, widgets for bundlers, one-tag embed bundle"
 rm -rf dist
-npx tsc -p tsconfig.lib.json
+npx tsc -p tsconfig.lib.json                                  # API: .js + .d.ts
+npx tsc -p tsconfig.widgets.json                              # widgets: .d.ts
 mkdir -p dist/wasm
 cp web/src/wasm/mathlens.mjs web/src/wasm/mathlens.wasm web/src/wasm/mathlens.d.mts dist/wasm/
+MATHLENS_LIB=widgets npx vite build -c vite.lib.config.ts --logLevel warn   # dist/widgets/*.js
+MATHLENS_LIB=embed npx vite build -c vite.lib.config.ts --logLevel warn     # dist/embed/
 
-step "demo site (build/site)"
+step "demo site (build/site, with the plain-HTML embed example under build/site/embed/)"
 npx vite build --logLevel warn
+mkdir -p build/site/embed
+cp -r dist/embed/. build/site/embed/
+cp web/embed/index.html build/site/embed/index.html
 echo "built: dist/ (package), build/site/ (demo)"

@@ -22,6 +22,9 @@ const CHECK_TIMEOUT_MS = 45000;
 export const CSP =
   "default-src 'self'; img-src 'self' data:; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; font-src 'self' data:";
 
+/** The embed example (build/site/embed/) gets exactly the policy a blogger's strict site would send. */
+export const EMBED_CSP = "script-src 'self' 'wasm-unsafe-eval'";
+
 const MIME = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -51,7 +54,7 @@ function serve(root) {
     }
     res.writeHead(200, {
       'content-type': MIME[extname(path)] ?? 'application/octet-stream',
-      'content-security-policy': CSP,
+      'content-security-policy': url.pathname.startsWith('/embed/') ? EMBED_CSP : CSP,
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
     });

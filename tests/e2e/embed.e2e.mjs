@@ -1,0 +1,85 @@
+// The one-tag embedding (issue 7): a plain static HTML page (web/embed/index.html, no Vite, no
+// bundler) with one <script type="module"> of dist/embed/mathlens-widgets.js, served by the
+// runner's node:http server with `Content-Security-Policy: script-src 'self' 'wasm-unsafe-eval'`.
+// Every widget on it must render and compute, and all of them must share one wasm instance.
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+/** Every mathlens-* element on the page: tag, id, visible error text, and whether it has content. */
+const inventory = () =>
+  [...document.querySelectorAll('*')]
+    .filter((el) => el.localName.startsWith('mathlens-'))
+    .map((el) => {
+      const root = el.shadowRoot;
+      const error = root?.querySelector('[role="alert"]');
+      const content = root?.querySelector('.content');
+      return {
+        tag: el.localName,
+        id: el.id,
+        defined: !!customElements.get(el.localName),
+        error: error && !error.hidden ? error.textContent : null,
+        rendered: !!content && !content.hidden && content.getBoundingClientRect().height > 50,
+        text: content?.textContent ?? '',
+      };
+    });
+
+export const checks = [
+  {
+    name: 'a plain page with one script tag renders every widget under a strict CSP, sharing one wasm instance',
+    async run({ page, baseUrl, shot }) {
+      await page.addInitScript(() => {
+        window.__csp = [];
+        document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+        window.__wasmInstances = 0;
+        for (const name of ['instantiate', 'instantiateStreaming']) {
+          const original = WebAssembly[name];
+          WebAssembly[name] = function (...args) {
+            window.__wasmInstances++;
+            return original.apply(this, args);
+          };
+        }
+      });
+      const response = await page.goto(`${baseUrl}embed/index.html`);
+      assert(response?.ok(), `HTTP ${response?.status()}`);
+      assert(response.headers()['content-security-policy'] === "script-src 'self' 'wasm-unsafe-eval'", 'CSP header');
+      // Ready when every widget shows content or an error (the waiting itself never fails the check;
+      // the assertions below say what is missing).
+      await page
+        .waitForFunction(
+          () => {
+            const els = [...document.querySelectorAll('*')].filter((el) => el.localName.startsWith('mathlens-'));
+            return (
+              els.length > 0 &&
+              els.every((el) => {
+                const root = el.shadowRoot;
+                const error = root?.querySelector('[role="alert"]');
+                const content = root?.querySelector('.content');
+                return (error && !error.hidden) || (content && !content.hidden && content.getBoundingClientRect().height > 50);
+              })
+            );
+          },
+          null,
+          { timeout: 20000 },
+        )
+        .catch(() => {});
+      const widgets = await page.evaluate(inventory);
+      assert(widgets.length >= 2, `only ${widgets.length} widgets on the page`);
+      for (const w of widgets) {
+        assert(w.defined, `${w.tag} is not defined`);
+        assert(!w.error, `${w.tag}#${w.id} shows an error: ${w.error}`);
+        assert(w.rendered, `${w.tag}#${w.id} did not render`);
+      }
+      const g = widgets.find((w) => w.id === 'w-gaussian');
+      assert(g && g.text.includes('1.60283'), 'the Gaussian widget does not show KL(p‖q) = 1.60283');
+      const zh = widgets.find((w) => w.id === 'w-gaussian-zh');
+      assert(zh && zh.text.includes('巴氏距离'), 'the lang="zh" widget is not in Chinese');
+      const state = await page.evaluate(() => ({ csp: window.__csp, instances: window.__wasmInstances }));
+      assert(state.csp.length === 0, `CSP violations: ${state.csp.join(', ')}`);
+      assert(state.instances === 1, `${state.instances} wasm instantiations for ${widgets.length} widgets`);
+      await shot('embed-page', { fullPage: true });
+      return `${widgets.length} widgets (${[...new Set(widgets.map((w) => w.tag))].join(', ')}), 1 wasm instance`;
+    },
+  },
+];
