@@ -21,3 +21,6 @@ npx vitest run
 
 printf '\n== browser tests (headless Chromium)\n'
 node tests/e2e/run.mjs
+
+printf '\n== packaging: npm pack → fresh project → Node, Vite app, plain HTML page\n'
+node tests/package/pack.mjs

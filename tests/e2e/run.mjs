@@ -5,12 +5,12 @@
 // Each *.e2e.mjs exports `checks = [{ name, run(ctx) }]`; checks of one file share one page, in order.
 // Output: one line per check, then "N passed, M failed"; exit code 0 only if all passed.
 // Usage: node tests/e2e/run.mjs [filter]   (filter: substring of '<file>: <check name>', e.g. 'rope')
-import { createServer } from 'node:http';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, createReadStream } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium, serve } from './lib/browser.mjs';
+export { CSP, EMBED_CSP } from './lib/browser.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
@@ -18,50 +18,6 @@ const site = join(repo, 'build/site');
 const outDir = join(repo, 'test-output/e2e');
 const filter = process.argv[2] ?? '';
 const CHECK_TIMEOUT_MS = 45000;
-
-export const CSP =
-  "default-src 'self'; img-src 'self' data:; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; font-src 'self' data:";
-
-/** The embed example (build/site/embed/) gets exactly the policy a blogger's strict site would send. */
-export const EMBED_CSP = "script-src 'self' 'wasm-unsafe-eval'";
-
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.ttf': 'font/ttf',
-};
-
-function serve(root) {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    let path = normalize(join(root, decodeURIComponent(url.pathname)));
-    if (path !== root && !path.startsWith(root + sep)) {
-      res.writeHead(403).end('forbidden');
-      return;
-    }
-    if (existsSync(path) && statSync(path).isDirectory()) path = join(path, 'index.html');
-    if (!existsSync(path)) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
-    }
-    res.writeHead(200, {
-      'content-type': MIME[extname(path)] ?? 'application/octet-stream',
-      'content-security-policy': url.pathname.startsWith('/embed/') ? EMBED_CSP : CSP,
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-    });
-    createReadStream(path).pipe(res);
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
-}
 
 function withTimeout(promise, ms, what) {
   let t;
@@ -82,17 +38,7 @@ async function main() {
   const server = await serve(site);
   const baseUrl = `http://127.0.0.1:${server.address().port}/`;
   const profile = mkdtempSync(join(tmpdir(), 'mathlens-e2e-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    locale: 'en-US',
-    colorScheme: 'light',
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
-  });
+  const context = await launchChromium(profile);
   let passed = 0;
   let failed = 0;
   try {
