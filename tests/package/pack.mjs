@@ -99,6 +99,14 @@ console.log(JSON.stringify({ kl, err, resolved: import.meta.resolve('mathlens') 
     return `kl = ${out.kl}`;
   });
 
+  await check('npx mathlens runs the command line from the installed package', () => {
+    writeFileSync(join(app, 'p.json'), JSON.stringify({ mean: [1, 2], cov: [[2, 0.5], [0.5, 1]] }));
+    writeFileSync(join(app, 'q.json'), JSON.stringify({ mean: [0, 0], cov: [[1, 0], [0, 3]] }));
+    const out = run('npx', ['--no-install', 'mathlens', 'gaussian', 'p.json', 'q.json'], app);
+    assert(/^KL\(p‖q\)\s+1\.6028315837$/m.test(out), out);
+    return out.split('\n')[1].replace(/\s+/g, ' ');
+  });
+
   await check('a Vite app build that uses the API and a widget works in Chromium', async () => {
     writeFileSync(
       join(app, 'index.html'),
