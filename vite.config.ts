@@ -8,7 +8,8 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 export default defineConfig({
   root: here('./web/demo'),
   base: './',
-  publicDir: false,
+  // web/demo/public/: sw.js (offline support), copied as is to the site's root.
+  publicDir: here('./web/demo/public'),
   resolve: {
     alias: { mathlens: here('./web/src/index.ts') },
   },

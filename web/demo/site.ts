@@ -6,6 +6,7 @@ import katex from 'katex';
 import 'katex/dist/katex.min.css';
 import './style.css';
 import { TOPICS } from './topics.js';
+import { enableShareableLinks } from './share.js';
 
 export type Lang = 'en' | 'zh';
 const STORAGE_KEY = 'mathlens-lang';
@@ -98,3 +99,23 @@ for (const b of document.querySelectorAll<HTMLButtonElement>('[data-set-lang]'))
   b.addEventListener('click', () => setLang(b.dataset.setLang === 'zh' ? 'zh' : 'en', true));
 
 setLang(lang, false);
+enableShareableLinks();
+
+// ---- offline: a service worker keeps what this page loaded (web/demo/public/sw.js) ----
+if ('serviceWorker' in navigator && location.protocol !== 'file:')
+  window.addEventListener('load', () => {
+    navigator.serviceWorker
+      .register('./sw.js')
+      .then(() => navigator.serviceWorker.ready)
+      .then((registration) => {
+        const send = () => {
+          const urls = [location.href.split('#')[0], ...performance.getEntriesByType('resource').map((e) => e.name)];
+          registration.active?.postMessage({ type: 'cache-urls', urls });
+        };
+        send();
+        setTimeout(send, 3000); // what loads late (the .wasm, fonts used by formulas)
+      })
+      .catch(() => {
+        /* offline support is a bonus; the page works without it */
+      });
+  });

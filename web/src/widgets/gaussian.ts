@@ -362,6 +362,18 @@ export class MathLensGaussian extends MathLensElement {
   set q(value: Normal2Like) {
     this.setNormal('q', value);
   }
+  /** p and q as attribute values (6 significant digits), plus samples/seed when set. */
+  override shareState(): Record<string, string> {
+    const out = super.shareState();
+    const n = (x: number) => String(Number(x.toPrecision(6)));
+    for (const g of ['p', 'q'] as const) {
+      const { mean, cov } = this.state[g];
+      out[`${g}-mean`] = `${n(mean[0])} ${n(mean[1])}`;
+      out[`${g}-cov`] = `${n(cov[0][0])} ${n(cov[0][1])}; ${n(cov[1][0])} ${n(cov[1][1])}`;
+    }
+    return out;
+  }
+
   /** The latest comparison (null before the first render or on invalid input). */
   get comparison(): GaussianComparison | null {
     return this.errors.size || this.computeError ? null : this.result;

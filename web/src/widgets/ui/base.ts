@@ -62,6 +62,20 @@ export abstract class MathLensElement extends HTMLElement {
     this.requestRender();
   }
 
+  /**
+   * The widget's current state as attribute values that reproduce it, for shareable links (the demo
+   * writes them into the URL hash and sets them back on load). By default: its observed attributes
+   * as they are; widgets whose state moves beyond their attributes (dragging, sliders) override it.
+   */
+  shareState(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const name of (this.constructor as typeof MathLensElement).observedAttributes) {
+      const v = this.getAttribute(name);
+      if (name !== 'lang' && v !== null) out[name] = v;
+    }
+    return out;
+  }
+
   /** Hooks for subclasses. */
   protected connected(): void {}
   protected disconnected(): void {}

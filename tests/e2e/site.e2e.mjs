@@ -1,0 +1,67 @@
+// Demo-site features of issue 7: shareable links that restore a widget's state (URL hash), and a
+// page that works offline once it has been loaded (service worker).
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+const klShown = (page, id) =>
+  page.evaluate((sel) => document.querySelector(sel)?.shadowRoot?.querySelector('.row[data-key="klPQ"] .value')?.textContent ?? null, `#${id}`);
+
+async function waitValue(page, id) {
+  await page.waitForFunction((sel) => !!document.querySelector(sel)?.shadowRoot?.querySelector('.row[data-key="klPQ"] .value')?.textContent, `#${id}`);
+  return klShown(page, id);
+}
+
+export const checks = [
+  {
+    name: 'a changed widget writes its state into the URL hash, and the link restores it',
+    async run({ page, context, baseUrl }) {
+      await page.goto(`${baseUrl}gaussian.html?lang=en`);
+      const before = await waitValue(page, 'gaussian-widget');
+      await page.evaluate(() => {
+        document.querySelector('#gaussian-widget').p = { mean: [0.5, -1], cov: [[1.5, 0.3], [0.3, 0.8]] };
+      });
+      await page.waitForFunction(() => location.hash.includes('gaussian-widget.p-mean='));
+      const changed = await klShown(page, 'gaussian-widget');
+      assert(changed !== before, `KL did not change (${before})`);
+      const url = await page.evaluate(() => location.href);
+      assert(url.includes('gaussian-widget.p-cov=1.5+0.3%3B+0.3+0.8'), `hash ${url.split('#')[1]}`);
+      const other = await context.newPage();
+      try {
+        await other.goto(url);
+        await other.waitForFunction(
+          (want) => document.querySelector('#gaussian-widget')?.shadowRoot?.querySelector('.row[data-key="klPQ"] .value')?.textContent === want,
+          changed,
+        );
+      } finally {
+        await other.close();
+      }
+      // A hostile hash is parsed like any attribute: an inline error, nothing injected.
+      await page.goto(`${baseUrl}gaussian.html#gaussian-widget.p-mean=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E`);
+      await page.waitForFunction(() => !document.querySelector('#gaussian-widget')?.shadowRoot?.querySelector('[role="alert"]')?.hidden);
+      const injected = await page.evaluate(() => !!document.querySelector('#gaussian-widget').shadowRoot.querySelector('img'));
+      assert(!injected, 'an <img> from the hash ended up in the widget');
+      return `KL ${before} → ${changed}, restored from ${url.length} characters of link`;
+    },
+  },
+  {
+    name: 'once loaded, a page works offline (service worker)',
+    async run({ page, context, baseUrl }) {
+      await page.goto(`${baseUrl}gaussian.html?lang=en`);
+      await waitValue(page, 'gaussian-widget');
+      await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, null, { timeout: 15000 });
+      await page.waitForTimeout(3500); // the page re-sends its late resources to the worker after 3 s
+      await context.setOffline(true);
+      try {
+        await page.reload();
+        const v = await waitValue(page, 'gaussian-widget');
+        assert(v === '1.60283', `offline KL ${v}`);
+        const fonts = await page.evaluate(() => document.fonts.check('16px KaTeX_Main'));
+        return `offline reload computes KL = ${v}; KaTeX font available: ${fonts}`;
+      } finally {
+        await context.setOffline(false);
+      }
+    },
+  },
+];
