@@ -45,6 +45,15 @@ if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
   else
     echo "dist/ up to date" >&2
   fi
+
+  step "widgets and embed bundle (dist/widgets, dist/embed) for scripts/bench/size.mjs"
+  # Rebuilt when missing or older than any source (web/src includes web/src/wasm).
+  for lib in widgets embed; do
+    marker=dist/$lib/index.js; [ "$lib" = embed ] && marker=dist/embed/mathlens-widgets.js
+    if [ ! -f "$marker" ] || [ -n "$(find web/src vite.lib.config.ts -newer "$marker" -print -quit)" ]; then
+      build_or_reuse "$marker" env MATHLENS_LIB=$lib npx vite build -c vite.lib.config.ts --logLevel warn
+    fi
+  done
 fi
 
 mkdir -p bench-output

@@ -30,5 +30,8 @@ step "demo site (build/site, with the plain-HTML embed example under build/site/
 npx vite build --logLevel warn
 mkdir -p build/site/embed
 cp -r dist/embed/. build/site/embed/
-cp web/embed/index.html build/site/embed/index.html
-echo "built: dist/ (package), build/site/ (demo)"
+cp web/embed/*.html build/site/embed/
+
+step "API reference (TypeDoc → build/site/api)"
+npx typedoc --logLevel Warn
+echo "built: dist/ (package), build/site/ (demo, API reference under api/)"

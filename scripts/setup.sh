@@ -13,6 +13,7 @@ APT_PACKAGES=(
   emscripten                           # C++ -> WebAssembly (3.1.6 in bookworm)
   chromium fonts-wqy-microhei          # browser tests (playwright-core); CJK glyphs in screenshots
   python3-numpy python3-scipy python3-mpmath   # independent reference values, bench comparison
+  clang libclang-rt-14-dev             # libFuzzer harnesses (ASan + UBSan); the sanitizer run uses g++
 )
 
 missing=()

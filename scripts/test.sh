@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Every test: native GoogleTest (ctest), the wasm build, type checks, Vitest on the real wasm
-# through the public API, the built package in plain Node ESM, and the browser tests in headless
-# Chromium. Stops at the first failing stage.
+# Every test: native GoogleTest (ctest), the wasm build, type checks, the CLI and the package in
+# plain Node ESM, Vitest on the real wasm through the public API, the browser tests in headless
+# Chromium, the packaging test, then the native suite under ASan + UBSan and a short fuzz run.
+# Stops at the first failing stage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -24,3 +25,12 @@ node tests/e2e/run.mjs
 
 printf '\n== packaging: npm pack → fresh project → Node, Vite app, plain HTML page\n'
 node tests/package/pack.mjs
+
+printf '\n== native tests under AddressSanitizer + UndefinedBehaviorSanitizer\n'
+bash scripts/sanitize.sh
+
+printf '\n== fuzzing: a short run of every libFuzzer harness (scripts/fuzz.sh for long runs)\n'
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-15}"
+
+echo
+echo 'npm test: every stage passed'

@@ -34,6 +34,22 @@ namespace {
 constexpr double kEps = std::numeric_limits<double>::epsilon();
 constexpr double kLog2Pi = 1.8378770664093454835606594728112;
 
+/// max(0, x) against round-off, but NaN stays NaN (std::max(0.0, NaN) is 0: a silently wrong result).
+double clamp0(double x) { return x < 0.0 ? 0.0 : x; }
+
+/// The last line of defence against a silent NaN: inputs of extreme magnitude (entries near the
+/// limits of double precision) can overflow intermediate values (Inf − Inf); say so instead.
+double representable(double x, const char* fn) {
+  if (std::isnan(x))
+    fail(fn, "the result is not representable in double precision (intermediate overflow or underflow); "
+             "rescale the inputs");
+  return x;
+}
+MatrixXd representable(MatrixXd m, const char* fn) {
+  if (m.hasNaN()) representable(std::numeric_limits<double>::quiet_NaN(), fn);
+  return m;
+}
+
 /// Relative tolerance for "positive semidefinite": λmin ≥ −tol·λmax.
 double psd_tolerance(Eigen::Index n) { return 64.0 * static_cast<double>(n) * kEps; }
 
@@ -56,7 +72,7 @@ Checked check_normal(const Normal& x, const char* fn, const char* name) {
   detail::require_finite(x.mean, fn, mean_arg);
   detail::require_finite(x.cov, fn, cov_arg);
   detail::require_symmetric(x.cov, fn, cov_arg);
-  return {x.mean, 0.5 * (x.cov + x.cov.transpose())};
+  return {x.mean, 0.5 * x.cov + 0.5 * x.cov.transpose()};  // halves first: no overflow near DBL_MAX
 }
 
 std::pair<Checked, Checked> check_pair(const Normal& p, const Normal& q, const char* fn) {
@@ -131,15 +147,23 @@ double kl_impl(const Checked& p, const Checked& q, const LLT& lp, const LLT& lq)
     for (Eigen::Index i = 0; i < n; ++i) divergence += lambda_minus_one_minus_log(lambda(i));
   } else {
     // Far from equality: the trace form with exact Cholesky log-dets is robust to tiny λ.
-    divergence = frob2 - static_cast<double>(n) - (log_det(lp) - log_det(lq));
+    // log det(Σq⁻¹Σp) = 2 Σ log b_ii (B is lower triangular) avoids the cancellation of
+    // log det Σp − log det Σq when both are large (Σ = 1e100·I lost 2–3 digits that way).
+    double log_det_ratio = 0.0;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const double bii = b(i, i);
+      log_det_ratio += std::isnormal(bii) ? 2.0 * std::log(bii)
+                                          : 2.0 * (std::log(lp.matrixLLT()(i, i)) - std::log(lq.matrixLLT()(i, i)));
+    }
+    divergence = frob2 - static_cast<double>(n) - log_det_ratio;
   }
-  return std::max(0.0, 0.5 * (maha + divergence));
+  return clamp0(0.5 * (maha + divergence));
 }
 
 double bhattacharyya_impl(const Checked& p, const Checked& q, const LLT& lp, const LLT& lq,
                           const char* fn) {
   const Eigen::Index n = p.dim();
-  const MatrixXd avg = 0.5 * (p.cov + q.cov);
+  const MatrixXd avg = 0.5 * p.cov + 0.5 * q.cov;
   LLT lavg(avg);
   if (lavg.info() != Eigen::Success) fail(fn, "(cov of p + cov of q)/2 is not positive definite");
   const VectorXd z = lavg.matrixL().solve(p.mean - q.mean);
@@ -147,7 +171,8 @@ double bhattacharyya_impl(const Checked& p, const Checked& q, const LLT& lp, con
   // μ = eigenvalues of Lp⁻¹ Σq Lp⁻ᵀ; log(det Σ / √(det Σp det Σq)) = Σ ½ log1p((μ−1)²/(4μ)).
   MatrixXd lq_dense = lq.matrixL();
   const MatrixXd b = lp.matrixL().solve(lq_dense);
-  Eigen::SelfAdjointEigenSolver<MatrixXd> es(b * b.transpose(), Eigen::EigenvaluesOnly);
+  const MatrixXd bbt = b * b.transpose();
+  Eigen::SelfAdjointEigenSolver<MatrixXd> es(bbt, Eigen::EigenvaluesOnly);
   const VectorXd& mu = es.eigenvalues();
   double log_term;
   if (mu(0) > 0.5 && mu(n - 1) < 2.0) {
@@ -157,9 +182,16 @@ double bhattacharyya_impl(const Checked& p, const Checked& q, const LLT& lp, con
       log_term += 0.5 * std::log1p(d * d / (4.0 * mu(i)));
     }
   } else {
-    log_term = log_det(lavg) - 0.5 * (log_det(lp) + log_det(lq));
+    // Σ = Lp ½(I + BBᵀ) Lpᵀ and Σq = Lp BBᵀ Lpᵀ with B = Lp⁻¹Lq lower triangular, so the term is
+    // log det(½(I + BBᵀ)) − Σ log b_ii: no cancellation between large log-determinants (Σ = 1e250·I
+    // lost 3 digits as log det Σ − ½(log det Σp + log det Σq)). That form is the fallback.
+    const MatrixXd half = 0.5 * (MatrixXd::Identity(n, n) + bbt);
+    const LLT lhalf(half);
+    double t = lhalf.info() == Eigen::Success ? log_det(lhalf) : std::numeric_limits<double>::quiet_NaN();
+    for (Eigen::Index i = 0; i < n; ++i) t -= std::log(b(i, i));
+    log_term = std::isfinite(t) ? t : log_det(lavg) - 0.5 * (log_det(lp) + log_det(lq));
   }
-  return std::max(0.0, 0.5 * log_term + 0.125 * maha);
+  return clamp0(0.5 * log_term + 0.125 * maha);
 }
 
 struct TraceTerm {
@@ -168,7 +200,23 @@ struct TraceTerm {
 };
 
 /// Tr((Σp^½ Σq Σp^½)^½) and the PSD checks of both covariances.
+/// A power-of-two scale a for the degree-4 products (Lᵀ Σq L, Σp Σq) of the W2 trace term and the
+/// coupling: 1 unless the covariances' entries are so large or small that those products would
+/// overflow or underflow (then, e.g., Σ = 1e-300·I gave a trace term of 0). Both quantities are
+/// homogeneous of degree 1 under (Σp, Σq) → (aΣp, aΣq).
+double joint_scale(const MatrixXd& a, const MatrixXd& b) {
+  const double m = std::max(a.cwiseAbs().maxCoeff(), b.cwiseAbs().maxCoeff());
+  if (m == 0 || (m < 0x1p400 && m > 0x1p-400)) return 1.0;
+  return std::ldexp(1.0, std::ilogb(m));
+}
+
 TraceTerm trace_term_impl(const Checked& p, const Checked& q, const LLT& lp, const char* fn) {
+  if (const double a = joint_scale(p.cov, q.cov); a != 1.0) {
+    const Checked sp{p.mean, p.cov / a}, sq{q.mean, q.cov / a};
+    TraceTerm t = trace_term_impl(sp, sq, LLT(sp.cov), fn);
+    t.value *= a;
+    return t;
+  }
   if (lp.info() == Eigen::Success) {
     const MatrixXd l = lp.matrixL();
     const MatrixXd m = l.transpose() * q.cov * l;  // congruent to Σq: same inertia
@@ -196,23 +244,28 @@ TraceTerm trace_term_impl(const Checked& p, const Checked& q, const LLT& lp, con
 
 /// Version 2: Tr((Σp Σq)^½) = Σ √λ over the eigenvalues of the non-symmetric product.
 double trace_term_product(const Checked& p, const Checked& q) {
-  Eigen::EigenSolver<MatrixXd> es(p.cov * q.cov, false);
+  const double a = joint_scale(p.cov, q.cov);
+  Eigen::EigenSolver<MatrixXd> es((p.cov / a) * (q.cov / a), false);
   double sum = 0.0;
   for (Eigen::Index i = 0; i < es.eigenvalues().size(); ++i) sum += std::sqrt(es.eigenvalues()(i)).real();
-  return sum;
+  return a * sum;
 }
 
 double w2_squared_from(const Checked& p, const Checked& q, double trace_term) {
   const double value =
       (p.mean - q.mean).squaredNorm() + p.cov.trace() + q.cov.trace() - 2.0 * trace_term;
-  return std::max(0.0, value);
+  return clamp0(value);
 }
 
 double entropy_impl(const LLT& l, Eigen::Index n) {
   return 0.5 * static_cast<double>(n) * (1.0 + kLog2Pi) + 0.5 * log_det(l);
 }
 
-MatrixXd coupling_from(const LLT& lp, const Checked& q) {
+MatrixXd coupling_from(const Checked& p, const LLT& lp, const Checked& q) {
+  if (const double a = joint_scale(p.cov, q.cov); a != 1.0) {
+    const Checked sp{p.mean, p.cov / a}, sq{q.mean, q.cov / a};
+    if (const LLT lsp(sp.cov); lsp.info() == Eigen::Success) return a * coupling_from(sp, lsp, sq);
+  }
   const MatrixXd l = lp.matrixL();
   Eigen::SelfAdjointEigenSolver<MatrixXd> es(l.transpose() * q.cov * l);
   const MatrixXd half = es.eigenvectors() * es.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal() *
@@ -229,7 +282,7 @@ double kl(const Normal& p, const Normal& q) {
   auto [cp, cq] = check_pair(p, q, fn);
   const LLT lp = cholesky_pd(cp.cov, fn, "p");
   const LLT lq = cholesky_pd(cq.cov, fn, "q");
-  return kl_impl(cp, cq, lp, lq);
+  return representable(kl_impl(cp, cq, lp, lq), fn);
 }
 
 double bhattacharyya(const Normal& p, const Normal& q) {
@@ -237,7 +290,7 @@ double bhattacharyya(const Normal& p, const Normal& q) {
   auto [cp, cq] = check_pair(p, q, fn);
   const LLT lp = cholesky_pd(cp.cov, fn, "p");
   const LLT lq = cholesky_pd(cq.cov, fn, "q");
-  return bhattacharyya_impl(cp, cq, lp, lq, fn);
+  return representable(bhattacharyya_impl(cp, cq, lp, lq, fn), fn);
 }
 
 double bhattacharyya_coefficient(const Normal& p, const Normal& q) {
@@ -245,7 +298,7 @@ double bhattacharyya_coefficient(const Normal& p, const Normal& q) {
   auto [cp, cq] = check_pair(p, q, fn);
   const LLT lp = cholesky_pd(cp.cov, fn, "p");
   const LLT lq = cholesky_pd(cq.cov, fn, "q");
-  return std::exp(-bhattacharyya_impl(cp, cq, lp, lq, fn));
+  return std::exp(-representable(bhattacharyya_impl(cp, cq, lp, lq, fn), fn));
 }
 
 double hellinger(const Normal& p, const Normal& q) {
@@ -253,13 +306,13 @@ double hellinger(const Normal& p, const Normal& q) {
   auto [cp, cq] = check_pair(p, q, fn);
   const LLT lp = cholesky_pd(cp.cov, fn, "p");
   const LLT lq = cholesky_pd(cq.cov, fn, "q");
-  return std::sqrt(-std::expm1(-bhattacharyya_impl(cp, cq, lp, lq, fn)));
+  return std::sqrt(-std::expm1(-representable(bhattacharyya_impl(cp, cq, lp, lq, fn), fn)));
 }
 
 double entropy(const Normal& p) {
   constexpr const char* fn = "gaussian.entropy";
   const Checked cp = check_normal(p, fn, "p");
-  return entropy_impl(cholesky_pd(cp.cov, fn, "p"), cp.dim());
+  return representable(entropy_impl(cholesky_pd(cp.cov, fn, "p"), cp.dim()), fn);
 }
 
 namespace {
@@ -268,7 +321,7 @@ double w2_squared_impl(const Normal& p, const Normal& q, Formula formula, const 
   // The symmetric route also validates both covariances as PSD.
   const TraceTerm t = trace_term_impl(cp, cq, LLT(cp.cov), fn);
   const double trace = formula == Formula::symmetric ? t.value : trace_term_product(cp, cq);
-  return w2_squared_from(cp, cq, trace);
+  return representable(w2_squared_from(cp, cq, trace), fn);
 }
 }  // namespace
 
@@ -290,8 +343,8 @@ MatrixXd coupling(const Normal& p, const Normal& q) {
   const LLT lp(cp.cov);
   const LLT lq(cq.cov);
   trace_term_impl(cp, cq, lp, fn);  // PSD checks with the same messages as wasserstein2
-  if (lp.info() == Eigen::Success) return coupling_from(lp, cq);
-  if (lq.info() == Eigen::Success) return coupling_from(lq, cp).transpose();
+  if (lp.info() == Eigen::Success) return representable(coupling_from(cp, lp, cq), fn);
+  if (lq.info() == Eigen::Success) return representable(coupling_from(cq, lq, cp).transpose(), fn);
   fail(fn, "cov of p and cov of q are both singular; the coupling needs one of them positive definite");
 }
 
@@ -302,12 +355,25 @@ Normal fit_impl(const MatrixXd& samples, const char* fn, const std::string& arg)
     fail(fn, arg + " has " + std::to_string(samples.rows()) + " row; at least 2 samples are needed");
   detail::require_finite(samples, fn, arg);
   const Eigen::Index n = samples.rows(), d = samples.cols();
-  Normal out;
-  out.mean = samples.colwise().mean().transpose();
-  const MatrixXd centered = samples.rowwise() - out.mean.transpose();
+  // Each column is scaled by a power of two (exact) to |x| < 2, so that sums cannot overflow on the
+  // way to a representable mean or covariance (found by tests/fuzz/gaussian_fuzz.cpp: samples near
+  // DBL_MAX gave a NaN covariance).
+  VectorXd scale(d);
+  for (Eigen::Index j = 0; j < d; ++j) {
+    const double m = samples.col(j).cwiseAbs().maxCoeff();
+    scale(j) = m > 0 ? std::ldexp(1.0, std::ilogb(m)) : 1.0;
+  }
+  const MatrixXd scaled = samples * scale.cwiseInverse().asDiagonal();
+  const VectorXd mean = scaled.colwise().mean().transpose();
+  const MatrixXd centered = scaled.rowwise() - mean.transpose();
   MatrixXd cov = MatrixXd::Zero(d, d);
   cov.selfadjointView<Eigen::Lower>().rankUpdate(centered.transpose(), 1.0 / static_cast<double>(n - 1));
-  out.cov = cov.selfadjointView<Eigen::Lower>();
+  Normal out;
+  out.mean = mean.cwiseProduct(scale);
+  out.cov = scale.asDiagonal() * MatrixXd(cov.selfadjointView<Eigen::Lower>()) * scale.asDiagonal();
+  if (!out.cov.allFinite())
+    fail(fn, arg + " is too large in magnitude: its covariance overflows double precision (largest |entry| " +
+                 num(samples.cwiseAbs().maxCoeff()) + ")");
   return out;
 }
 }  // namespace
@@ -348,7 +414,7 @@ MonteCarlo kl_monte_carlo(const Normal& p, const Normal& q, std::int64_t samples
     m2 += delta * (value - mean);
   }
   const double var = m2 / static_cast<double>(samples - 1);
-  return {mean, std::sqrt(var / static_cast<double>(samples)), samples};
+  return {representable(mean, fn), representable(std::sqrt(var / static_cast<double>(samples)), fn), samples};
 }
 
 Comparison compare(const Normal& p, const Normal& q) {
@@ -395,8 +461,8 @@ Comparison compare(const Normal& p, const Normal& q) {
                          " singular (only semidefinite): KL, Bhattacharyya and Hellinger are not defined, "
                          "only W2 is");
   }
-  if (r.positive_definite_p) r.coupling = coupling_from(lp, cq);
-  else if (r.positive_definite_q) r.coupling = coupling_from(lq, cp).transpose();
+  if (r.positive_definite_p) r.coupling = coupling_from(cp, lp, cq);
+  else if (r.positive_definite_q) r.coupling = coupling_from(cq, lq, cp).transpose();
 
   for (const auto& [name, cond] : {std::pair{"p", r.condition_p}, std::pair{"q", r.condition_q}})
     if (std::isfinite(cond) && cond > 1e10)
@@ -409,6 +475,17 @@ Comparison compare(const Normal& p, const Normal& q) {
   if (diff > 1e-8 * std::max(scale, 1e-300))
     r.warnings.push_back("the two W2 formulas differ by " + num(diff) +
                          " (the symmetric route, version 1, is the reliable one)");
+  for (const auto& x : {r.kl_pq, r.kl_qp, r.bhattacharyya, r.entropy_p, r.entropy_q})
+    if (x) representable(*x, fn);
+  for (double x : {r.wasserstein2_squared, r.trace_term, r.mean_distance_squared, r.min_eigenvalue_p,
+                   r.max_eigenvalue_p, r.min_eigenvalue_q, r.max_eigenvalue_q})
+    representable(x, fn);
+  if (r.coupling) representable(*r.coupling, fn);
+  // The product form is only a cross-check: if it broke down, drop it and say so.
+  if (r.wasserstein2_squared_product && std::isnan(*r.wasserstein2_squared_product)) {
+    r.wasserstein2_squared_product.reset();
+    r.warnings.push_back("the product form of W2 (version 2) broke down in double precision; only version 1 is given");
+  }
   return r;
 }
 

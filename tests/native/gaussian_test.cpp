@@ -441,3 +441,91 @@ TEST(GaussianFixtures, FitAndFrechetFromSamples) {
     expect_rel(g::frechet_from_samples(decode(c["a"]), decode(c["b"])), c["frechet"], c["rtol"],
                c["name"].get<std::string>());
 }
+
+// ---------------------------------------------------------------- fuzzing regressions
+// Inputs found by tests/fuzz/gaussian_fuzz.cpp (scripts/fuzz.sh), decoded with MATHLENS_FUZZ_TRACE=1.
+
+TEST(GaussianFuzzRegressions, FitNearDblMaxGivesTheExactMeanOrAnOverflowError) {
+  const double M = std::numeric_limits<double>::max();
+  // crash-58ca71d0…: a 7×2 sample with three entries at DBL_MAX returned a NaN covariance (the column
+  // sums overflowed). Its true covariance overflows, so the answer is an explicit error.
+  MatrixXd s = MatrixXd::Zero(7, 2);
+  s(0, 0) = s(0, 1) = s(1, 0) = M;
+  try {
+    g::fit(s);
+    ADD_FAILURE() << "no error";
+  } catch (const mathlens::Error& e) {
+    EXPECT_STREQ(e.what(),
+                 "gaussian.fit: samples is too large in magnitude: its covariance overflows double precision "
+                 "(largest |entry| 1.8e+308)");
+  }
+  // A representable mean and covariance near the limit are computed exactly.
+  MatrixXd t(3, 2);
+  t << M, -M, M, -M, M, -M;
+  const g::Normal f = g::fit(t);
+  EXPECT_EQ(f.mean(0), M);
+  EXPECT_EQ(f.mean(1), -M);
+  EXPECT_EQ(f.cov.cwiseAbs().maxCoeff(), 0.0);
+  MatrixXd u(2, 1);
+  u << 0x1p1000, -0x1p1000;
+  EXPECT_THROW(g::fit(u), mathlens::Error);  // mean 0, but the variance 2^2001 overflows
+  EXPECT_THROW(g::frechet_from_samples(s, s), mathlens::Error);
+}
+
+TEST(GaussianFuzzRegressions, CovarianceNearDblMaxIsNotSymmetrisedIntoInfinity) {
+  const double M = std::numeric_limits<double>::max();
+  // crash-5824bbf8…: compare(N(0, [[DBL_MAX]]), N(DBL_MAX, [[0]])) returned traceTerm = NaN, because
+  // ½(Σ + Σᵀ) overflowed to Inf before the halving.
+  const g::Normal p{vec({0}), mat({{M}})};
+  const g::Normal q{vec({M}), mat({{0}})};
+  const g::Comparison c = g::compare(p, q);
+  EXPECT_EQ(c.trace_term, 0.0);
+  EXPECT_EQ(c.wasserstein2_squared, std::numeric_limits<double>::infinity());  // M² + M: a true overflow
+  EXPECT_EQ(c.max_eigenvalue_p, M);
+  // Well inside the range, the same shapes are exact.
+  const g::Normal big{vec({0}), mat({{0x1p1020}})};
+  EXPECT_EQ(g::entropy(big), 0.5 * (1.0 + std::log(2.0 * M_PI)) + 0.5 * 1020 * std::log(2.0));
+  EXPECT_EQ(g::kl(big, big), 0.0);
+  EXPECT_EQ(g::bhattacharyya(big, big), 0.0);
+}
+
+TEST(GaussianFuzzRegressions, OverflowInsideTheComputationIsAnErrorNotNaNOrZero) {
+  // Σp = Σq = DBL_MAX·I₂, Δ = (1, 0): ½(Σ + Σᵀ) overflowed and the NaNs that followed were clamped
+  // to 0 by std::max(0.0, NaN), so KL and W2² both came out as 0, silently (true: 0.5/DBL_MAX and 1).
+  const double M = std::numeric_limits<double>::max();
+  const g::Normal p{vec({0, 0}), mat({{M, 0}, {0, M}})};
+  const g::Normal q{vec({1, 0}), mat({{M, 0}, {0, M}})};
+  expect_rel(g::kl(p, q), 0.5 / M, 1e-15, "KL");
+  // Tr Σp + Tr Σq overflows inside W2², so it is an explicit error (not a 0, not a NaN).
+  EXPECT_THROW(g::compare(p, q), mathlens::Error);
+  for (auto f : {&g::wasserstein2_squared, &g::wasserstein2}) {
+    try {
+      const double w = f(p, q, g::Formula::symmetric);
+      EXPECT_FALSE(std::isnan(w));
+      EXPECT_GT(w, 0.0) << "W2 between distinct normals is positive (or an explicit error)";
+    } catch (const mathlens::Error& e) {
+      EXPECT_NE(std::string(e.what()).find("not representable in double precision"), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(GaussianFuzzRegressions, W2AndCouplingAtExtremeScales) {
+  // Σp = s·I₂, Σq = 4s·I₂: W2² = 2s, C* = 2s·I, KL = ½·2·(¼ − 1 + log 4) for every scale s. The degree-4
+  // products inside the trace term underflowed (s = 1e-300: W2² = 1e-299, five times too large) or
+  // overflowed (s = 1e200: W2² = 0, coupling NaN) before the power-of-two rescaling.
+  const double kl_exact = 0.25 - 1.0 + std::log(4.0);
+  for (double s : {1e-300, 1e-200, 1e-100, 1.0, 1e100, 1e200}) {
+    const g::Normal p{vec({0, 0}), s * MatrixXd::Identity(2, 2)};
+    const g::Normal q{vec({0, 0}), 4 * s * MatrixXd::Identity(2, 2)};
+    const std::string at = "s = " + std::to_string(s);
+    expect_rel(g::wasserstein2_squared(p, q), 2 * s, 1e-14, at);
+    expect_rel(g::kl(p, q), kl_exact, 1e-14, at);
+    const MatrixXd c = g::coupling(p, q);
+    EXPECT_LT((c - 2 * s * MatrixXd::Identity(2, 2)).cwiseAbs().maxCoeff(), 1e-14 * 2 * s) << at;
+    const g::Comparison r = g::compare(p, q);
+    expect_rel(r.wasserstein2_squared, 2 * s, 1e-14, at);
+    expect_rel(r.trace_term, 4 * s, 1e-14, at);
+    ASSERT_TRUE(r.wasserstein2_squared_product.has_value()) << at;
+    expect_rel(*r.wasserstein2_squared_product, 2 * s, 1e-12, at);
+  }
+}

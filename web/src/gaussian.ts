@@ -158,19 +158,35 @@ function putNormal(heap: Heap, n: CheckedNormal): number[] {
   return [address, n.mean.length, n.cov.rows, n.cov.cols];
 }
 
+/** A value in an error message, whatever it is (String() throws for Object.create(null) and friends). */
+function show(x: unknown): string {
+  if (typeof x === 'string') return JSON.stringify(x);
+  if (typeof x === 'number' || typeof x === 'boolean' || typeof x === 'bigint' || x === undefined) return String(x);
+  if (x === null) return 'null';
+  return Array.isArray(x) ? 'an array' : typeof x === 'object' ? 'an object' : `a ${typeof x}`;
+}
+
+/** Options: undefined, or a plain object with known keys only (a misspelt option is an error, not ignored). */
+function optionsArg(options: unknown, fn: string, allowed: string[]): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw new MathLensError(`${fn}: options must be an object`);
+  for (const key of Object.keys(options))
+    if (!allowed.includes(key)) throw new MathLensError(`${fn}: unknown option "${key}" (expected one of ${allowed.join(', ')})`);
+  return options as Record<string, unknown>;
+}
+
 function formulaArg(options: W2Options | undefined, fn: string): number {
-  if (options === undefined) return 0;
-  if (typeof options !== 'object' || options === null) throw new MathLensError(`${fn}: options must be an object`);
-  const f = options.formula ?? 'symmetric';
-  if (f === 'symmetric') return 0;
+  const f = optionsArg(options, fn, ['formula']).formula;
+  if (f === undefined || f === 'symmetric') return 0;
   if (f === 'product') return 1;
-  throw new MathLensError(`${fn}: options.formula must be 'symmetric' or 'product', got ${JSON.stringify(f)}`);
+  throw new MathLensError(`${fn}: options.formula must be 'symmetric' or 'product', got ${show(f)}`);
 }
 
 function integerOption(value: unknown, fallback: number, fn: string, name: string, min: number, max: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
-    throw new MathLensError(`${fn}: ${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
+    throw new MathLensError(`${fn}: ${name} must be an integer from ${min} to ${max}, got ${show(value)}`);
   return value;
 }
 
@@ -271,11 +287,11 @@ export function createGaussian(raw: RawModuleBase, heap: Heap): GaussianApi {
         heap.end();
       }
     },
-    klMonteCarlo(p, q, options = {}) {
+    klMonteCarlo(p, q, options) {
       const fn = 'gaussian.klMonteCarlo';
-      if (typeof options !== 'object' || options === null) throw new MathLensError(`${fn}: options must be an object`);
-      const samples = integerOption(options.samples, 20000, fn, 'samples', 2, 100000000);
-      const seed = integerOption(options.seed, 1, fn, 'seed', 0, Number.MAX_SAFE_INTEGER);
+      const opts = optionsArg(options, fn, ['samples', 'seed']);
+      const samples = integerOption(opts.samples, 20000, fn, 'samples', 2, 100000000);
+      const seed = integerOption(opts.seed, 1, fn, 'seed', 0, Number.MAX_SAFE_INTEGER);
       return pair(fn, p, q, (a) => m.gaussian_klMonteCarlo(...a, samples, seed));
     },
     compare(p, q) {

@@ -30,7 +30,8 @@ function isVectorLike(x: unknown): x is ArrayLike<unknown> {
   return (
     Array.isArray(x) ||
     (ArrayBuffer.isView(x) && !(x instanceof DataView)) ||
-    (typeof x === 'object' && x !== null && typeof (x as { length?: unknown }).length === 'number')
+    // An array-like object needs a valid array length ({length: -1} or NaN must not reach the core).
+    (typeof x === 'object' && x !== null && Number.isSafeInteger((x as { length?: unknown }).length) && (x as { length: number }).length >= 0)
   );
 }
 

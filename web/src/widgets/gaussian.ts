@@ -340,7 +340,7 @@ export class MathLensGaussian extends MathLensElement {
     renderTex(mcFormula, MC_TEX);
     this.mcNote = h('dd', { class: 'note' });
     this.mcRow = h('dl', { class: 'mc stale' }, h('div', { class: 'row', attrs: { 'data-key': 'mc' } }, this.mcLabel, mcValue, mcFormula, this.mcNote));
-    this.warnings = h('ul', { class: 'warnings', attrs: { role: 'status' } });
+    this.warnings = h('ul', { class: 'warnings', attrs: { 'aria-live': 'polite' } }); // role=status is not allowed on <ul> (axe)
     this.summary = h('p', { class: 'visually-hidden', attrs: { 'aria-live': 'polite' } });
     const panel = h('section', { class: 'panel' }, this.numbersList, where, this.mcRow, this.warnings, this.summary);
     this.content.append(h('div', { class: 'layout' }, figure, panel));

@@ -36,6 +36,8 @@ export interface LineChartOptions {
   logY?: boolean;
   xLabel?: string;
   yLabel?: string;
+  /** Tick labels of the y axis (default: uPlot's, which prints small decades of a log axis as "0"); '' hides a tick's label. */
+  yFormat?: (value: number) => string;
   /** Vertical lines with a label (e.g. crossover lengths). */
   markers?: Marker[];
 }
@@ -89,7 +91,12 @@ export class LineChart {
       scales: { x: { time: false, distr: o.logX ? 3 : 1 }, y: { distr: o.logY ? 3 : 1 } },
       axes: [
         { ...axis, label: o.xLabel },
-        { ...axis, label: o.yLabel, size: 60 },
+        {
+          ...axis,
+          label: o.yLabel,
+          size: 60,
+          ...(o.yFormat ? { values: (_u: uPlot, splits: number[]) => splits.map((v) => (v == null ? '' : o.yFormat!(v))) } : {}),
+        },
       ],
       series: [
         { label: o.xLabel ?? 'x' },

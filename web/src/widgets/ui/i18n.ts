@@ -4,6 +4,7 @@
  * @module
  */
 
+/** A widget's language: English or (simplified) Chinese; any `zh-*` tag resolves to 'zh'. */
 export type Lang = 'en' | 'zh';
 
 /** `zh`, `zh-CN`, `zh-Hans-CN`, … → 'zh'; any other non-empty tag → 'en'; empty or missing → null. */
