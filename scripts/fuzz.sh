@@ -3,7 +3,8 @@
 # (CMake option MATHLENS_FUZZ, build directory build/fuzz) and runs each for the given time.
 #
 #   bash scripts/fuzz.sh            # 600 s per target (the long run)
-#   bash scripts/fuzz.sh 20         # a short run, as in CI
+#   bash scripts/fuzz.sh 20         # a short timed run
+#   FUZZ_RUNS=20000 FUZZ_SEED=1 bash scripts/fuzz.sh   # reproducible run of npm test
 #   bash scripts/fuzz.sh 60 gaussian  # only targets whose name contains "gaussian"
 #
 # Each target keeps its corpus in build/fuzz/corpus/<target>/ (so runs build on each other) and also
@@ -16,6 +17,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SECONDS_PER_TARGET=${1:-600}
+# Reproducible mode (used by `npm test`): FUZZ_RUNS=N FUZZ_SEED=S runs exactly N inputs per target
+# from seed S, so a green run here is green on every machine with the same compiler.
+LIMIT=(-max_total_time="$SECONDS_PER_TARGET")
+if [ -n "${FUZZ_RUNS:-}" ]; then
+  LIMIT=(-runs="$FUZZ_RUNS" -seed="${FUZZ_SEED:-1}")
+  SECONDS_PER_TARGET="${FUZZ_RUNS} runs, seed ${FUZZ_SEED:-1},"
+fi
 FILTER=${2:-}
 JOBS=${JOBS:-$(nproc)}
 BUILD=build/fuzz
@@ -46,7 +54,7 @@ for t in "${targets[@]}"; do
   set +e
   # -rss_limit_mb: inputs are tiny (dimension ≤ 8), so a large RSS means a runaway allocation.
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:symbolize=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    "$BUILD/$t" "$corpus" "${seeds[@]}" -max_total_time="$SECONDS_PER_TARGET" -max_len=2048 -timeout=20 \
+    "$BUILD/$t" "$corpus" "${seeds[@]}" "${LIMIT[@]}" -max_len=2048 -timeout=20 \
     -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/" >"$log" 2>&1
   code=$?
   set -e

@@ -731,13 +731,31 @@ MatrixXd pinv_svd(const MatrixXd& a, int* rank, double* condition) {
 }
 
 PinvResult pinv(const MatrixXd& a, Pinv method, int iterations, double c) {
+  // Entries far from 1 overflow (or underflow) the start scale ‖A‖₁‖A‖_∞ and the Frobenius norms of
+  // the residuals (A = [[1e300]]: V₀ = Aᵀ/inf = 0 and penrose 0/0 = NaN). B = 2^{-e}A has its
+  // largest entry in [½, 1), B⁺ = 2^{e}A⁺, c scales as 2^{-2e}, and the residuals are scale-free.
+  int e = 0;
+  if (a.size() > 0 && a.allFinite()) {
+    const double top = a.cwiseAbs().maxCoeff();
+    if (top > 0x1p250 || (top > 0 && top < 0x1p-250)) e = std::ilogb(top) + 1;
+  }
+  const auto times_2_to = [](int k) { return [k](double x) { return std::ldexp(x, k); }; };  // 2^k alone may overflow
+  const MatrixXd scaled = e != 0 ? MatrixXd(a.unaryExpr(times_2_to(-e))) : MatrixXd();
+  const MatrixXd& b = e != 0 ? scaled : a;
+  if (e != 0 && c > 0 && std::isfinite(c))  // a valid c stays valid (clamped to the finite range)
+    c = std::clamp(std::ldexp(c, -2 * e), std::numeric_limits<double>::denorm_min(), std::numeric_limits<double>::max());
   PinvResult r;
   if (method == Pinv::svd)
-    r.inverse = pinv_svd(a, &r.rank, &r.condition);
+    r.inverse = pinv_svd(b, &r.rank, &r.condition);
   else
-    r.inverse = pinv_iterative(a, iterations, c);
-  r.residual = residual_of(a, r.inverse);
-  r.penrose = penrose_of(a, r.inverse);
+    r.inverse = pinv_iterative(b, iterations, c);
+  r.residual = residual_of(b, r.inverse);
+  r.penrose = penrose_of(b, r.inverse);
+  if (e != 0) {
+    r.inverse = r.inverse.unaryExpr(times_2_to(-e));
+    if (!r.inverse.allFinite())
+      fail("attention.pinv", "the pseudo-inverse overflows double precision (a's largest entry is " + num(a.cwiseAbs().maxCoeff()) + "); scale a up");
+  }
   return r;
 }
 

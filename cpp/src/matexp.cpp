@@ -478,10 +478,19 @@ Plan plan_for(const MatrixXd& t) {
   {
     // Matrices whose norm exceeds 2^90 are scaled down first so that the powers up to A^10 used
     // below cannot overflow (this only adds squarings for such extreme inputs).
-    const double nrm = norm1(p.a);
+    double nrm = norm1(p.a);
+    if (!std::isfinite(nrm)) {
+      // The entries are finite (checked) but ‖A‖₁ overflows: scale by 2^{-k} first, with k from
+      // the largest entry's exponent (entries then below 1, ‖A‖₁ below n), so log2 stays finite.
+      const int k = std::ilogb(p.a.cwiseAbs().maxCoeff()) + 1;
+      p.s0 = k;
+      scale_by(p.a, std::ldexp(1.0, -k));
+      nrm = norm1(p.a);
+    }
     if (nrm > 0x1p90) {
-      p.s0 = static_cast<int>(std::ceil(std::log2(nrm) - 90.0));
-      scale_by(p.a, std::ldexp(1.0, -p.s0));
+      const int k = static_cast<int>(std::ceil(std::log2(nrm) - 90.0));
+      p.s0 += k;
+      scale_by(p.a, std::ldexp(1.0, -k));
     }
   }
   const MatrixXd& a = p.a;

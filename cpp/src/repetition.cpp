@@ -574,6 +574,10 @@ double trace_resolvent(const MatrixXd& s, const VectorXd& slack, const Progress&
   }
   // R = Tr((I − S)^{-1} − I) = Σ_i (1/U_ii − 1) + Σ_{i<m} (U^{-1})_im (L^{-1})_mi; 1 − U_ii = −W_ii.
   const VectorXd one_minus_u = -w.diagonal();
+  // Every term of R is ≥ 0, so R ≥ 1/U_ii − 1: a pivot so small (a denormal slack next to a self-loop
+  // that rounds to 1) that this overflows means R = +∞ in double (the inverses would make inf − inf = NaN).
+  for (Index i = 0; i < n; ++i)
+    if (!std::isfinite(one_minus_u(i) / u(i))) return kInf;
   w.diagonal() = u;
   invert_upper(w);
   if (n > 256) report(progress, from + (to - from) * 0.75, "factorize");
@@ -586,7 +590,8 @@ double trace_resolvent(const MatrixXd& s, const VectorXd& slack, const Progress&
     sum += col;
   }
   if (n > 256) report(progress, to, "factorize");
-  return sum;
+  // The input is finite and every term is ≥ 0: a NaN can only come from an overflow (inf − inf, 0 · inf).
+  return std::isnan(sum) ? kInf : sum;
 }
 
 SpectralRadius spectral_radius(const MatrixXd& a) {
@@ -752,12 +757,23 @@ ML_COLD Analysis analyze(const MatrixXd& m, const Options& o) {
       });
       // Σ Re(λ/(1 − λ)) = Σ (x(1 − x) − y²)/((1 − x)² + y²) for λ = x + iy.
       double sum = 0;
+      bool at_one = false;  // an eigenvalue that is exactly 1 in double: λ/(1 − λ) would be 0/0
       for (const auto& l : ev) {
         const double x = l.real(), y = l.imag(), u = 1.0 - x;
-        sum += (x * u - y * y) / (u * u + y * y);
+        const double den = u * u + y * y;
+        if (den == 0) at_one = true;
+        else sum += (x * u - y * y) / den;
       }
-      a.rate_from_eigenvalues = a.divergent ? kInf : sum;
-      if (!a.divergent && std::isfinite(a.rate)) {
+      if (a.divergent || (at_one && std::isinf(a.rate))) {
+        a.rate_from_eigenvalues = kInf;
+      } else if (at_one) {
+        a.rate_from_eigenvalues.reset();
+        a.warnings.push_back("an eigenvalue of S rounds to 1, so Σλ/(1−λ) cannot be evaluated and is not reported "
+                             "(the closed form is the accurate value)");
+      } else {
+        a.rate_from_eigenvalues = sum;
+      }
+      if (!a.divergent && !at_one && std::isfinite(a.rate)) {
         const double diff = std::abs(sum - a.rate);
         if (diff > 1e-8 * std::max(1.0, a.rate))
           a.warnings.push_back("Σλ/(1−λ) over the eigenvalues differs from the closed form by " + num(diff) +

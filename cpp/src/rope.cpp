@@ -315,6 +315,8 @@ Index validate_axial(Index rows, Index cols, const double* positions, int axes, 
   if (rows < 0 || cols < 0) failf(fn, "x has a negative shape");
   if (!positions && rows > 0) failf(fn, "positions are required (one row of coordinates per row of x)");
   const Index hd = head_dim_of(cols, o.heads, fn);
+  if (hd == 0 && axes >= 1 && axes <= 64)
+    failf(fn, "x has 0 columns; the head dimension must be a positive multiple of 2 × axes = %d", 2 * axes);
   check_axial_shape(hd, axes, fn);
   check_base(o.base, fn);
   require_positions(positions, rows, axes, fn);
@@ -816,6 +818,7 @@ ConversionCheck check_conversion(const MatrixXd& wq, const MatrixXd& wk, const M
   require_finite_matrix(wk, fn, "wk");
   require_finite_matrix(x, fn, "x");
   const double* pos = positions.size() ? positions.data() : nullptr;
+  require_positions(pos, n, 1, fn);
 
   // W Xᵀ is (heads·hd) × n column-major, i.e. exactly the row-major n × (heads·hd) batch apply() takes.
   const auto project = [&](const MatrixXd& w, int h, Pairing p) {
@@ -946,8 +949,9 @@ AxialCheck check_axial(int dim, const VectorXd& p1, const VectorXd& p2, const Ax
 
 Family generator_family(const FamilyParams& p, const std::array<double, 2>& from, const std::array<double, 2>& to) {
   constexpr const char* fn = "rope.generatorFamily";
-  const double values[] = {p.b, p.c, p.d, p.e, p.f, p.theta, from[0], from[1], to[0], to[1]};
-  const char* const names[] = {"b", "c", "d", "e", "f", "theta", "from[0]", "from[1]", "to[0]", "to[1]"};
+  // f before d and e: their defaults c·f and −b·f are not finite when f is not.
+  const double values[] = {p.b, p.c, p.f, p.d, p.e, p.theta, from[0], from[1], to[0], to[1]};
+  const char* const names[] = {"b", "c", "f", "d", "e", "theta", "from[0]", "from[1]", "to[0]", "to[1]"};
   for (int k = 0; k < 10; ++k)
     if (!std::isfinite(values[k]) || std::abs(values[k]) > 1e6)
       failf(fn, "%s must be a finite number of magnitude at most 1e6, got %.3g", names[k], values[k]);

@@ -289,6 +289,29 @@ TEST(AttentionProperties, IterationConvergesToThePseudoInverseOfASingularKernel)
   EXPECT_LT(((am * exact).transpose() - am * exact).cwiseAbs().maxCoeff(), 1e-14);
 }
 
+TEST(AttentionProperties, PinvOfHugeAndTinyEntriesIsScaledNotNaN) {
+  // ‖A‖₁‖A‖_∞ = 1e600 overflowed: V₀ = Aᵀ/inf = 0 and penrose = inf/inf = NaN. A power-of-two
+  // scaling first gives the pseudo-inverse itself.
+  for (const double x : {1e300, -1e300, 1e-300, -3e-305}) {
+    for (const a::Pinv method : {a::Pinv::iterative, a::Pinv::svd}) {
+      const a::PinvResult p = a::pinv(MatrixXd::Constant(1, 1, x), method, 12);
+      ASSERT_EQ(p.inverse.size(), 1);
+      EXPECT_NEAR(p.inverse(0, 0) * x, 1.0, 1e-15) << x;
+      EXPECT_LT(p.penrose, 1e-15) << x;
+      EXPECT_LT(p.residual, 1e-15) << x;
+    }
+  }
+  MatrixXd big(2, 2);
+  big << 2e300, 1e300, 1e300, 2e300;  // 1e300 · [[2, 1], [1, 2]], inverse 1e-300 · [[2, −1], [−1, 2]] / 3
+  const a::PinvResult p = a::pinv(big, a::Pinv::iterative, 12);
+  EXPECT_LT((p.inverse * 3e300 - (MatrixXd(2, 2) << 2, -1, -1, 2).finished()).cwiseAbs().maxCoeff(), 1e-14);
+  EXPECT_TRUE(std::isfinite(p.penrose));
+  EXPECT_LT(p.penrose, 1e-14);
+  // A⁺ itself beyond double precision: a clear error, not inf or NaN.
+  EXPECT_EQ(error_of([] { a::pinv(MatrixXd::Constant(1, 1, 5e-324), a::Pinv::iterative); }),
+            "attention.pinv: the pseudo-inverse overflows double precision (a's largest entry is 4.94e-324); scale a up");
+}
+
 TEST(AttentionProperties, SingularKernelInNystromIsReported) {
   // Identical landmark queries (constant q) make every row of A equal: rank 1.
   const MatrixXd q = MatrixXd::Ones(12, 3), k = randn(12, 3, 51), v = randn(12, 2, 52);

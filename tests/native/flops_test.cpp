@@ -382,7 +382,8 @@ TEST(FlopsCrossovers, NumericOnlyForNystromAndVariantLayers) {
   EXPECT_FALSE(crossover(lin, "quadraticLinear").numeric.has_value());
   // ... unless the linear core alone outweighs the FFN: then attention exceeds it at every n
   c.feature_multiple = 8;
-  const auto& always = crossover(f::layer(c), "attentionFfn");
+  const f::LayerCost wide = f::layer(c);  // named: crossover() returns a reference into it
+  const auto& always = crossover(wide, "attentionFfn");
   EXPECT_TRUE(always.always);
   EXPECT_EQ(*always.first_n, 1);
   EXPECT_FALSE(always.numeric.has_value());

@@ -455,6 +455,24 @@ TEST(MatexpRoutes, WhichRouteForWhichMatrix) {
   EXPECT_EQ(std::string(mx::route_name(mx::Route::schur)), "schur");
 }
 
+TEST(MatexpRoutes, EntriesNearDblMaxWhoseNormOverflows) {
+  // ‖A‖₁ = 2e308 = inf although every entry is finite: the pre-scaling must not take log2(inf)
+  // (static_cast<int> of infinity is undefined behaviour, caught by UBSan).
+  const double M = 1e308;
+  const mx::ExpmResult sym = mx::expm_info(mat({{-M, -M}, {-M, -M}}));
+  EXPECT_LT(elementwise(sym.value, mat({{0.5, -0.5}, {-0.5, 0.5}})), 4 * kEps);  // eigenvalues 0 and −2M
+  // Not symmetric, so scaling and squaring: A is pre-scaled by 2^{-1024} (from the exponent of its
+  // largest entry); both eigenvalues are ≤ −0.29M, so exp(A) underflows to 0.
+  const mx::ExpmResult pade = mx::expm_info(mat({{-M, -M}, {-M / 2, -M}}));
+  EXPECT_EQ(pade.route, mx::Route::pade);
+  EXPECT_EQ(pade.squarings, 1024);
+  EXPECT_TRUE(pade.value.allFinite());
+  EXPECT_EQ(pade.value.cwiseAbs().maxCoeff(), 0.0);
+  const mx::ExpmResult tri = mx::expm_info(mat({{-M, -M}, {0, -M}}));
+  EXPECT_TRUE(tri.triangular);
+  EXPECT_EQ(tri.value.cwiseAbs().maxCoeff(), 0.0);
+}
+
 TEST(MatexpBalancing, MolersExample) {
   // Cleve Moler, "A balancing act for the matrix exponential" (2012). Reference: mpmath, 50 digits.
   const MatrixXd want = mat({{0.4468494682831738, 1.5404415738395202e-09, 0.4628114535587736},

@@ -439,6 +439,32 @@ TEST(RepetitionAccuracy, NearDivergentKeepsFullRelativeAccuracy) {
   EXPECT_EQ(r::analyze(mat({{1.0}})).rate, kInf);
 }
 
+TEST(RepetitionAccuracy, SelfLoopOfOneNextToATinyLeakIsNeverNaN) {
+  // Row 1 = (ε, 1): P11 rounds to 1 and σ1 ≈ 2ε, so R ≈ 1/(2ε). A denormal ε overflows R: +∞, not the
+  // NaN that inverting the tiny pivot used to give (hostile fuzz cases, tests/fixtures/gen_hostile.py).
+  const MatrixXd denormal = mat({{0.29127281820455114, 0.12163040760190047}, {2.7165535227968745e-312, 1}});
+  EXPECT_EQ(r::rate(denormal), kInf);
+  const r::Analysis a = r::analyze(denormal);
+  EXPECT_EQ(a.rate, kInf);
+  ASSERT_TRUE(a.rate_from_eigenvalues.has_value());
+  EXPECT_EQ(*a.rate_from_eigenvalues, kInf);
+  EXPECT_FALSE(a.warnings.empty());
+  // ε = 1e-300: R is finite and huge, but S has an eigenvalue of exactly 1, so Σλ/(1−λ) is 0/0:
+  // not reported, with a warning, instead of NaN.
+  for (const MatrixXd& p : {mat({{0.5, 0.4}, {1e-300, 1}}), mat({{0, 0.49612403100775193, 0.50387596899224807}, {1e-300, 1, 0}})}) {
+    r::Options o;
+    if (p.cols() == 3) o.layout = r::Layout::full;
+    const r::Analysis b = r::analyze(p, o);
+    EXPECT_FALSE(std::isnan(b.rate));
+    EXPECT_GT(b.rate, 1e250);
+    EXPECT_FALSE(b.rate_from_eigenvalues.has_value());
+    bool warned = false;
+    for (const auto& w : b.warnings) warned |= w.rfind("an eigenvalue of S rounds to 1", 0) == 0;
+    EXPECT_TRUE(warned);
+    EXPECT_FALSE(std::isnan(r::rate(p, o)));
+  }
+}
+
 TEST(RepetitionStructure, PeriodicReducibleAndEmptyRows) {
   // 2-periodic (bipartite) chain: eigenvalues ±; power iteration needs the shift to converge.
   const MatrixXd bip = mat({{0, 0, 0.6, 0.3}, {0, 0, 0.2, 0.7}, {0.5, 0.4, 0, 0}, {0.1, 0.8, 0, 0}});

@@ -368,6 +368,21 @@ describe('bad input: exact messages, and the module keeps working', () => {
       'repetition.analyze: unknown option "temprature" (allowed: layout, temperature, topK, topP, greedy, eigenvalues, paper, terms, onProgress)',
     );
     expect(errorOf(() => r().analyze(P3, 'fast' as never))).toBe('repetition.analyze: options must be an object, got "fast"');
+    // undefined = not given; null is a wrong type.
+    expect(errorOf(() => r().rate(P3, null as never))).toBe('repetition.rate: options must be an object, got null');
+    expect(errorOf(() => r().rate(P3, { temperature: null as never }))).toBe(
+      'repetition.rate: temperature must be a positive number, got null',
+    );
+    expect(errorOf(() => r().bigram([0, 1, 0, -1], 2, { smoothing: null as never }))).toBe(
+      'repetition.bigram: smoothing must be a non-negative number, got null',
+    );
+    expect(errorOf(() => r().tokenize('ab', { level: null as never }))).toBe(
+      `repetition.tokenize: level must be 'char' or 'word', got null`,
+    );
+    expect(errorOf(() => r().bigram([0, 1, 0, -1, 1, 1], undefined as never, { smoothing: 1 }))).toBe(
+      'repetition.bigram: vocabSize must be an integer from 1 to 10000, got undefined',
+    );
+    expect(r().rate(P3, undefined)).toBe(r().rate(P3, { temperature: undefined }));
     expect(errorOf(() => r().rate(P3, { temperature: 0 }))).toBe('repetition.rate: temperature must be a positive number, got 0');
     expect(errorOf(() => r().rate(P3, { temperature: NaN }))).toBe('repetition.rate: temperature must be a positive number, got NaN');
     expect(errorOf(() => r().rate(P3, { temperature: '2' as never }))).toBe(

@@ -351,6 +351,11 @@ function objectArg(x: unknown, fn: string, arg: string, keys: readonly string[])
   return x as Record<string, unknown>;
 }
 
+/** An option's value, or `fallback` when it is not given (undefined only: null is a wrong value, not "not given"). */
+function option(o: Record<string, unknown>, key: string, fallback: unknown): unknown {
+  return o[key] === undefined ? fallback : o[key];
+}
+
 /** An integer option: a safe integer (its range is checked by the core, except where noted). */
 function int(o: Record<string, unknown>, key: string, fn: string, fallback: number, min = -Infinity, what = 'a positive integer'): number {
   const v = o[key];
@@ -368,7 +373,7 @@ function bool(o: Record<string, unknown>, key: string, fn: string, fallback: boo
 
 /** Fills the 19-slot configuration block (layout of cpp/bindings/flops.cpp). */
 function variantSlots(o: Record<string, unknown>, fn: string, block: number[], base: Partial<Record<string, number>> = {}): void {
-  const v = o.variant ?? VARIANTS[base.variant ?? 0];
+  const v = option(o, 'variant', VARIANTS[base.variant ?? 0]);
   if (typeof v !== 'string' || !VARIANTS.includes(v as AttentionVariant))
     throw new MathLensError(`${fn}: variant must be one of ${VARIANTS.join(', ')}, got ${describe(v)}`);
   block[12] = VARIANTS.indexOf(v as AttentionVariant);
@@ -484,7 +489,7 @@ export function createFlops(raw: RawModuleBase, heap: Heap): FlopsApi {
     block[2] = int(o, 'headSize', fn, 0, 1); // 0 = hidden / heads
     block[3] = int(o, 'kvHeads', fn, 0, 1); // 0 = heads
     block[4] = o.ffnRatio !== undefined ? 0 : int(o, 'ffn', fn, base?.ffn ?? 0, 1);
-    const ratio = o.ffnRatio ?? 4;
+    const ratio = option(o, 'ffnRatio', 4);
     if (typeof ratio !== 'number' || !Number.isFinite(ratio) || ratio <= 0)
       throw new MathLensError(`${fn}: ffnRatio must be a positive number, got ${describe(ratio)}`);
     block[5] = ratio;

@@ -201,6 +201,8 @@ export function createOrthogonal(raw: RawModuleBase, heap: Heap): OrthogonalApi 
     const bv = vectorArg(b, fn, 'b');
     const f = o.fallback;
     const d = av.length;
+    // The core reads length 0 as "no fallback"; a given but empty one has the wrong length.
+    if (f && f.length === 0) throw new MathLensError(`${fn}: options.fallback has 0 entries but a has ${d}`);
     heap.begin(fn, d + bv.length + (f?.length ?? 0) + extra(d));
     try {
       const pa = heap.take(d);

@@ -338,8 +338,8 @@ function show(x: unknown): string {
 }
 
 function optionsArg(x: unknown, fn: string, allowed: readonly string[]): Record<string, unknown> {
-  if (x === undefined || x === null) return {};
-  if (typeof x !== 'object' || Array.isArray(x)) throw new MathLensError(`${fn}: options must be an object, got ${show(x)}`);
+  if (x === undefined) return {};
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) throw new MathLensError(`${fn}: options must be an object, got ${show(x)}`);
   for (const key of Object.keys(x))
     if (!allowed.includes(key))
       throw new MathLensError(`${fn}: unknown option "${key}" (allowed: ${allowed.join(', ')})`);
@@ -366,17 +366,17 @@ interface Decoding {
 const CHAIN_KEYS = ['layout', 'temperature', 'topK', 'topP', 'greedy'] as const;
 
 function decodingArgs(o: Record<string, unknown>, fn: string): Decoding {
-  const layout = o.layout ?? 'auto';
+  const layout = o.layout === undefined ? 'auto' : o.layout;
   if (layout !== 'auto' && layout !== 'block' && layout !== 'full')
     throw new MathLensError(`${fn}: layout must be 'auto', 'block' or 'full', got ${show(layout)}`);
-  const t = o.temperature ?? 1;
+  const t = o.temperature === undefined ? 1 : o.temperature;
   if (!isNum(t) || !(t > 0)) throw new MathLensError(`${fn}: temperature must be a positive number, got ${show(t)}`);
-  const topK = o.topK ?? 0;
+  const topK = o.topK === undefined ? 0 : o.topK;
   if (!isNum(topK) || !Number.isInteger(topK) || topK < 0 || topK > 2 ** 31 - 1)
     throw new MathLensError(`${fn}: topK must be a non-negative integer (0 = off), got ${show(topK)}`);
-  const topP = o.topP ?? 1;
+  const topP = o.topP === undefined ? 1 : o.topP;
   if (!isNum(topP) || !(topP > 0 && topP <= 1)) throw new MathLensError(`${fn}: topP must be in (0, 1] (1 = off), got ${show(topP)}`);
-  const greedy = o.greedy ?? false;
+  const greedy = o.greedy === undefined ? false : o.greedy;
   if (typeof greedy !== 'boolean') throw new MathLensError(`${fn}: greedy must be true or false, got ${show(greedy)}`);
   return { layout: layout === 'block' ? 1 : layout === 'full' ? 2 : 0, temperature: t, topK, topP, greedy };
 }
@@ -463,12 +463,12 @@ const SENTENCE_END = /(?<=[.!?。！？…；;])\s*|\n+/u;
 const WORD_OR_MARK = /[\p{L}\p{M}\p{N}_'’-]+|[^\s\p{L}\p{M}\p{N}]/gu;
 
 function tokenizeImpl(text: string, o: Record<string, unknown>, fn: string): Tokenization {
-  const level = o.level ?? 'char';
+  const level = o.level === undefined ? 'char' : o.level;
   if (level !== 'char' && level !== 'word') throw new MathLensError(`${fn}: level must be 'char' or 'word', got ${show(level)}`);
-  const mode = o.tokenizer ?? 'auto';
+  const mode = o.tokenizer === undefined ? 'auto' : o.tokenizer;
   if (mode !== 'auto' && mode !== 'segmenter' && mode !== 'whitespace')
     throw new MathLensError(`${fn}: tokenizer must be 'auto', 'segmenter' or 'whitespace', got ${show(mode)}`);
-  const locale = o.locale ?? 'zh';
+  const locale = o.locale === undefined ? 'zh' : o.locale;
   if (typeof locale !== 'string') throw new MathLensError(`${fn}: locale must be a string, got ${show(locale)}`);
   const Seg = mode === 'whitespace' ? undefined : segmenterCtor();
   if (mode === 'segmenter' && !Seg) throw new MathLensError(`${fn}: Intl.Segmenter is not available here; use tokenizer 'whitespace'`);
@@ -647,9 +647,10 @@ export function createRepetition(raw: RawModuleBase, heap: Heap): RepetitionApi 
     bigram(tokens, vocabSize, options) {
       const fn = 'repetition.bigram';
       const ids = vectorArg(tokens, fn, 'tokens');
+      if (vocabSize === undefined) throw new MathLensError(`${fn}: vocabSize must be an integer from 1 to 10000, got undefined`);
       const n = integerIn(vocabSize, 0, fn, 'vocabSize', 1, 10000);
       const o = optionsArg(options, fn, ['smoothing']);
-      const k = o.smoothing ?? 0;
+      const k = o.smoothing === undefined ? 0 : o.smoothing;
       if (!isNum(k) || k < 0) throw new MathLensError(`${fn}: smoothing must be a non-negative number, got ${show(k)}`);
       for (let i = 0; i < ids.length; i++)
         if (!Number.isInteger(ids[i]) || ids[i] < -1 || ids[i] >= n)
@@ -675,7 +676,7 @@ export function createRepetition(raw: RawModuleBase, heap: Heap): RepetitionApi 
       const fn = 'repetition.fromText';
       const t = textArg(text, fn);
       const o = optionsArg(options, fn, ['level', 'tokenizer', 'locale', 'smoothing', 'maxVocab']);
-      const k = o.smoothing ?? 0;
+      const k = o.smoothing === undefined ? 0 : o.smoothing;
       if (!isNum(k) || k < 0) throw new MathLensError(`${fn}: smoothing must be a non-negative number, got ${show(k)}`);
       const maxVocab = integerIn(o.maxVocab, 4000, fn, 'maxVocab', 1, 10000);
       const tok = tokenizeImpl(t, o, fn);

@@ -384,6 +384,9 @@ function optionsArg<T extends object>(o: unknown, fn: string, allowed: readonly 
   if (o === undefined) return {};
   if (typeof o !== 'object' || o === null || Array.isArray(o))
     throw new MathLensError(`${fn}: ${name} must be an object, got ${typeName(o)}`);
+  const proto = Object.getPrototypeOf(o);
+  if (proto !== null && Object.getPrototypeOf(proto) !== null) // a Date, Map, class instance: not a plain object
+    throw new MathLensError(`${fn}: ${name} must be a plain object, got ${proto.constructor?.name ?? 'an object'}`);
   for (const key of Object.keys(o))
     if (!allowed.includes(key))
       throw new MathLensError(`${fn}: unknown option ${JSON.stringify(key)} in ${name} (expected ${allowed.join(', ')})`);
@@ -413,7 +416,7 @@ function pairingArg(x: unknown, fallback: Pairing, fn: string, name = 'pairing')
 }
 
 function choiceArg<T extends string>(x: unknown, choices: readonly T[], fn: string, name: string): number {
-  const i = choices.indexOf((x ?? choices[0]) as T);
+  const i = choices.indexOf((x === undefined ? choices[0] : x) as T);
   if (i < 0) throw new MathLensError(`${fn}: ${name} must be ${choices.map((c) => `'${c}'`).join(', ')}, got ${shown(x)}`);
   return i;
 }
@@ -897,8 +900,8 @@ export function createRope(rawBase: RawModuleBase, heap: Heap): RopeApi {
       const kv = vectorArg(k, fn, 'k');
       if (qv.length !== kv.length) throw new MathLensError(`${fn}: q and k must have the same length, got ${qv.length} and ${kv.length}`);
       const o = optionsArg<Scores2dOptions>(options, fn, ['dx', 'dy', 'encoding', 'width', 'base', 'pairing', 'frequencies']);
-      const dx = offsetsArg(o.dx ?? 8, fn, 'dx', true);
-      const dy = offsetsArg(o.dy ?? 8, fn, 'dy', true);
+      const dx = offsetsArg(o.dx === undefined ? 8 : o.dx, fn, 'dx', true);
+      const dy = offsetsArg(o.dy === undefined ? 8 : o.dy, fn, 'dy', true);
       if (dx.length * dy.length > 2 ** 24) throw new MathLensError(`${fn}: dx and dy span more than 2^24 cells`);
       const encoding = choiceArg(o.encoding, ['rope2d', 'flattened', 'sum'] as const, fn, 'encoding');
       const width = numberArg(o.width, encoding === 1 ? NaN : 0, fn, 'width');

@@ -266,4 +266,63 @@ export const VALID: Record<string, ValidCall> = {
     args: () => [{ rows: 2, cols: 2, data: [-49, 24, -64, 31] }],
     invalid: [{ args: [[[1, 2]]], message: 'matexp.spectrum: A must be square, got 1x2' }],
   },
+
+  // -------------------------------------------------------------- rope (spec/MATH.md §4)
+  'rope.frequencies': {
+    args: () => [4, { base: 100, scaling: { type: 'linear', factor: 2 } }],
+    options: 1,
+    accept: [{ path: 'args[1].scaling', kind: 'no field "factor"', why: 'scaling.factor is optional (default 1)' }],
+  },
+  'rope.apply': { args: () => [[[1, 2, 3, 4], [0, 1, 0, 1]], { positions: [0, 3], pairing: 'half' }], options: 1 },
+  'rope.apply2d': { args: () => [{ rows: 1, cols: 4, data: Float64Array.of(1, 0, 1, 0) }, [[2, 3]], { frequencies: 'shared' }], options: 2 },
+  'rope.applyAxial': { args: () => [[Float64Array.of(1, 0, 1, 0, 1, 0)], { rows: 1, cols: 3, data: [0.5, -1, 2] }, { pairing: 'half' }], options: 2 },
+  'rope.rotationMatrix': {
+    args: () => [4, 3, { pairing: 'half' }],
+    options: 2,
+    accept: [{ path: 'args[1]', kind: '[1]', why: 'an array position is the axial form: [1] is R_p of one axis' }],
+  },
+  'rope.generator': { args: () => [4, { base: 100 }], options: 1 },
+  'rope.generators': { args: () => [4, 2, { pairing: 'half' }], options: 2 },
+  'rope.permutation': { args: () => [4, { from: 'half', to: 'interleaved' }], options: 1 },
+  'rope.convertWeights': { args: () => [[[1, 2], [3, 4], [5, 6], [7, 8]], { heads: 1 }], options: 1 },
+  'rope.checkConversion': {
+    args: () => [[[1, 0], [0, 1], [1, 1], [0, 2]], { rows: 4, cols: 2, data: Float64Array.of(1, 2, 0, 1, -1, 0, 2, 1) }, [[1, 2], [0, 1], [3, -1]], { positions: [0, 1, 2] }],
+    options: 3,
+  },
+  'rope.check': { args: () => [4, 2, 5, { pairing: 'half' }], options: 3 },
+  'rope.checkAxial': { args: () => [4, [1, 2], Float64Array.of(3, -1), {}], options: 3 },
+  'rope.generatorFamily': {
+    args: () => [{ b: 0.3, c: -0.7, f: 1.3 }, { from: [1, 2], to: [4, -1] }],
+    options: 0,
+    optional: [1],
+    accept: [
+      { path: 'args[1]', kind: '{}', why: 'points is optional, and so are its fields (from [1, 2], to [4, -1])' },
+      { path: 'args[1]', kind: 'Object.create(null)', why: 'an empty points bag, as {}' },
+      { path: 'args[1]', kind: 'no field "from"', why: 'points.from is optional (default [1, 2])' },
+      { path: 'args[1]', kind: 'no field "to"', why: 'points.to is optional (default [4, -1])' },
+    ],
+  },
+  'rope.decay': {
+    args: () => [8, Float64Array.of(0, 1, 5), { base: 100 }],
+    options: 2,
+    accept: [{ path: 'args[1]', kind: 'a number instead of an array', why: 'offsets may be a number N, meaning 0..N' }],
+  },
+  'rope.scores': {
+    args: () => [[1, 0, 0, 1], Float64Array.of(0, 1, 1, 0), [-1, 0, 2], { pairing: 'half' }],
+    options: 3,
+    accept: [{ path: 'args[2]', kind: 'a number instead of an array', why: 'offsets may be a number N, meaning −N..N' }],
+  },
+  'rope.scores2d': {
+    args: () => [[1, 0, 0, 1], [0, 1, 1, 0], { dx: [-1, 1], dy: [0, 1], encoding: 'flattened', width: 4 }],
+    options: 2,
+    accept: [
+      { path: 'args[2].dx', kind: 'a number instead of an array', why: 'dx may be a number N, meaning −N..N' },
+      { path: 'args[2].dy', kind: 'a number instead of an array', why: 'dy may be a number N, meaning −N..N' },
+    ],
+  },
+  'rope.contextScaling': {
+    args: () => [8, 16, { scaling: { type: 'yarn', factor: 2, originalContext: 8 } }],
+    options: 2,
+    accept: [{ path: 'args[2].scaling', kind: 'no field "factor"', why: 'scaling.factor is optional (default 1)' }],
+  },
 };
