@@ -58,3 +58,18 @@ test('help, unknown commands and bad input give clear messages and exit codes', 
   assert.equal(bad.status, 1);
   assert.equal(bad.stderr.trim(), 'mathlens gaussian: gaussian.compare: cov of q is not positive semidefinite (smallest eigenvalue -1)');
 });
+
+test('flops prints the post\'s crossovers for BERT-base; expm checks det(exp A) = exp(tr A)', () => {
+  const f = mathlens('flops', 'bert-base', '--n', '512,4608');
+  assert.equal(f.status, 0, f.stderr);
+  assert.match(f.stdout, /^512\s+4,026,531,840\s+40\.0%\s+60\.0%\s+10\.0%$/m);
+  assert.match(f.stdout, /n\* = 2H = 1536, from n = 1537 on/);
+  assert.match(f.stdout, /n\* = 6H = 4608, from n = 4609 on/);
+  assert.equal(mathlens('flops', 'nope').status, 2);
+  const a = file('a.json', [[1, 2], [3, 4]]);
+  const e = mathlens('expm', a, '--json');
+  assert.equal(e.status, 0, e.stderr);
+  const r = JSON.parse(e.stdout);
+  assert.ok(Math.abs(r.expm[0][0] - 51.96895619870499) < 1e-12);
+  assert.ok(Math.abs(r.detExp.det - 148.4131591025766) / 148.4131591025766 < 1e-13);
+});

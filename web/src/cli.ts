@@ -45,6 +45,14 @@ function table(rows: Array<[string, string]>): string {
 
 const fmt = (x: number | null) => (x === null ? '—' : Number.isFinite(x) ? x.toPrecision(12).replace(/\.?0+(e|$)/, '$1') : String(x));
 
+/** `--name value` → value (removed from args), or undefined. */
+function takeOption(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  if (i + 1 >= args.length) throw new UsageError(`${name} needs a value`);
+  return args.splice(i, 2)[1];
+}
+
 const COMMANDS: Record<string, Command> = {
   gaussian: {
     summary: 'KL, Bhattacharyya, Hellinger, W2 between two normals (from statistics or samples)',
@@ -72,6 +80,48 @@ mean and unbiased covariance are fitted). Prints every quantity of ml.gaussian.c
         ['route', r.diagnostics.route],
         ...r.diagnostics.warnings.map((w): [string, string] => ['warning', w]),
       ]);
+    },
+  },
+  flops: {
+    summary: 'cost of a Transformer layer (MACs/FLOPs per term, shares, crossovers) for a preset over a list of n',
+    usage: 'mathlens flops <preset> [--n 128,512,4608] [--variant standard|linear|performer|nystrom] [--json]',
+    help: `Presets: bert-base, bert-large, gpt2-small, gpt2-medium, gpt2-large, gpt2-xl, llama-2-7b.
+One row per n: total MACs of one layer, attention and FFN shares, the n² share; then the crossovers.`,
+    async run(ml, args, json) {
+      const ns = (takeOption(args, '--n') ?? '128,512,1536,4608,8192').split(',').map(Number);
+      const variant = takeOption(args, '--variant');
+      if (args.length !== 1) throw new UsageError('expected one preset name');
+      const preset = args[0];
+      const known = ml.flops.presets().map((p) => p.name as string);
+      if (!known.includes(preset)) throw new UsageError(`unknown preset '${preset}' (one of ${known.join(', ')})`);
+      const opts = (n: number) => ({ preset, n, ...(variant ? { variant } : {}) }) as Parameters<typeof ml.flops.layer>[0];
+      const rows = ns.map((n) => ({ n, cost: ml.flops.layer(opts(n)) }));
+      if (json) return rows.map(({ n, cost }) => ({ n, ...cost }));
+      const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+      const head = ['n', 'MACs per layer', 'attention', 'FFN', 'n² part'];
+      const body = rows.map(({ n, cost }) => [
+        String(n), cost.macs.total.toLocaleString('en-US'), pct(cost.shares.attention), pct(cost.shares.ffn), pct(cost.shares.quadratic),
+      ]);
+      const widths = head.map((h, j) => Math.max(h.length, ...body.map((r) => r[j].length)));
+      const line = (r: string[]) => r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ');
+      const crossovers = rows[0].cost.crossovers.map(
+        (c) => `  ${c.label}: n* = ${c.formula ? `${c.formula.replace(/[{}]/g, '')} = ` : ''}${fmt(c.closedForm ?? c.numeric)}, from n = ${c.firstN} on`,
+      );
+      return [line(head), ...body.map(line), '', 'crossovers:', ...crossovers].join('\n');
+    },
+  },
+  expm: {
+    summary: 'matrix exponential of a square matrix from a JSON file, with the det(exp A) = exp(tr A) check',
+    usage: 'mathlens expm <matrix.json> [--json]',
+    help: 'The file holds a square matrix as [[...], ...]. Prints exp(A), then det(exp A) against exp(tr A).',
+    async run(ml, args, json) {
+      if (args.length !== 1) throw new UsageError('expected one file: <matrix.json>');
+      const a = (await readJson(args[0], 'matrix')) as number[][];
+      const e = ml.matexp.expm(a);
+      const check = ml.matexp.detExp(a);
+      if (json) return { expm: toRows(e), detExp: check };
+      const rows = toRows(e).map((r) => r.map((x) => fmt(x).padStart(16)).join(' '));
+      return [...rows, '', `det(exp A) = ${fmt(check.det)}   exp(tr A) = ${fmt(check.expTrace)}   log|det| − tr = ${check.logDifference.toExponential(2)}`].join('\n');
     },
   },
   fid: {
