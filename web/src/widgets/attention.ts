@@ -17,7 +17,7 @@
  * Properties: `result` (the exact and approximate results shown). Events: `change`.
  * @module
  */
-import { init, MathLensError, type AttentionResult, type MathLens, type Matrix, type NystromResult } from '../index.js';
+import { MathLensError, type AttentionResult, type MathLens, type Matrix, type NystromResult } from '../index.js';
 import { measuredCrossover, predictedCrossover, type CostParams, type KernelName } from './attention-cost.js';
 import type { InputSpec, SweepPoint, TimingPoint, WorkerMessage, WorkerRequest } from './attention.worker.js';
 import { MathLensElement } from './ui/base.js';
@@ -363,9 +363,6 @@ interface MapView {
 export class MathLensAttention extends MathLensElement {
   static observedAttributes = [...MathLensElement.observedAttributes, ...Object.keys(DEFAULTS), 'q', 'k', 'v'];
 
-  private ml: MathLens | null = null;
-  private loadError: string | null = null;
-  private loading = false;
   private readonly state: State;
   private readonly errors = new Map<string, (lang: Lang) => string>();
   private version = 1;
@@ -581,20 +578,7 @@ export class MathLensAttention extends MathLensElement {
     ensureKatexFonts(this.ownerDocument);
     this.resizeObserver = new ResizeObserver(() => this.resizeCharts());
     this.resizeObserver.observe(this.content);
-    if (this.ml || this.loading) return;
-    this.loading = true;
-    init().then(
-      (ml) => {
-        this.ml = ml;
-        this.loading = false;
-        this.renderNow();
-      },
-      (e: unknown) => {
-        this.loadError = e instanceof Error ? e.message : String(e);
-        this.loading = false;
-        this.requestRender();
-      },
-    );
+    this.loadApi();
   }
 
   protected override disconnected(): void {

@@ -22,7 +22,7 @@
  * event `change` with the LayerCost in `detail`.
  * @module
  */
-import { init, MathLensError, type AttentionVariant, type LayerCost, type LayerOptions, type MathLens, type Preset, type PresetName, type TermKey } from '../index.js';
+import { MathLensError, type AttentionVariant, type LayerCost, type LayerOptions, type MathLens, type Preset, type PresetName, type TermKey } from '../index.js';
 import { MathLensElement } from './ui/base.js';
 import { h, setText } from './ui/dom.js';
 import { common, defineStrings, fill, type Lang } from './ui/i18n.js';
@@ -378,10 +378,7 @@ export class MathLensFlops extends MathLensElement {
     'preset', 'variant', 'convention', ...Object.keys(INT_ATTRS), ...BOOL_ATTRS,
   ];
 
-  private ml: MathLens | null = null;
   private presetTable: Map<string, Preset> = new Map();
-  private loadError: string | null = null;
-  private loading = false;
   private readonly state: State;
   /** Attributes as last seen (null = absent). */
   private readonly attrs = new Map<string, string | null>();
@@ -644,23 +641,11 @@ export class MathLensFlops extends MathLensElement {
       }
     });
     this.resize.observe(this.chartBox);
-    if (this.ml || this.loading) return;
-    this.loading = true;
-    init().then(
-      (ml) => {
-        this.ml = ml;
-        this.loading = false;
-        for (const p of ml.flops.presets()) this.presetTable.set(p.name, p);
-        this.applyLanguage(this.language); // the menu's labels come from the preset table
-        this.rebuildFromAttributes();
-        this.renderNow();
-      },
-      (e: unknown) => {
-        this.loadError = e instanceof Error ? e.message : String(e);
-        this.loading = false;
-        this.requestRender();
-      },
-    );
+    this.loadApi((ml) => {
+      for (const p of ml.flops.presets()) this.presetTable.set(p.name, p);
+      this.applyLanguage(this.language); // the menu's labels come from the preset table
+      this.rebuildFromAttributes();
+    });
   }
 
   protected override disconnected(): void {

@@ -13,7 +13,7 @@
  * Properties `p`, `q` ({mean, cov}); event `change` with the comparison in `detail`.
  * @module
  */
-import { init, MathLensError, type GaussianComparison, type MathLens, type MonteCarloEstimate } from '../index.js';
+import { MathLensError, type GaussianComparison, type MathLens, type MonteCarloEstimate } from '../index.js';
 import { MathLensElement } from './ui/base.js';
 import { h, setText } from './ui/dom.js';
 import { formatCompact, formatNumber } from './ui/format.js';
@@ -221,9 +221,6 @@ dd { margin: 0; }
 export class MathLensGaussian extends MathLensElement {
   static observedAttributes = [...MathLensElement.observedAttributes, 'p-mean', 'p-cov', 'q-mean', 'q-cov', 'samples', 'seed'];
 
-  private ml: MathLens | null = null;
-  private loadError: string | null = null;
-  private loading = false;
   private readonly state: Record<Name, State>;
   /** Input errors by source (attribute or property name), rendered in the current language. */
   private readonly errors = new Map<string, (lang: Lang) => string>();
@@ -387,20 +384,7 @@ export class MathLensGaussian extends MathLensElement {
 
   protected override connected(): void {
     ensureKatexFonts(this.ownerDocument);
-    if (this.ml || this.loading) return;
-    this.loading = true;
-    init().then(
-      (ml) => {
-        this.ml = ml;
-        this.loading = false;
-        this.renderNow();
-      },
-      (e: unknown) => {
-        this.loadError = e instanceof Error ? e.message : String(e);
-        this.loading = false;
-        this.requestRender();
-      },
-    );
+    this.loadApi();
   }
 
   protected override disconnected(): void {

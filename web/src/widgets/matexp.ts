@@ -13,7 +13,7 @@
  * event `change` with the result in `detail`.
  * @module
  */
-import { init, MathLensError, type DetExpCheck, type ExpmInfo, type MathLens, type RankOneExp, type Spectrum } from '../index.js';
+import { MathLensError, type DetExpCheck, type ExpmInfo, type MathLens, type RankOneExp, type Spectrum } from '../index.js';
 import { MathLensElement } from './ui/base.js';
 import { chartCss, LineChart } from './ui/chart.js';
 import { h, setText } from './ui/dom.js';
@@ -250,9 +250,6 @@ const maxAbs = (a: ArrayLike<number>) => Array.from(a).reduce((m, v) => Math.max
 export class MathLensMatexp extends MathLensElement {
   static observedAttributes = [...MathLensElement.observedAttributes, 'matrix', 'x', 'y', 'panel'];
 
-  private ml: MathLens | null = null;
-  private loadError: string | null = null;
-  private loading = false;
   private a: number[][] = parseMatrix(DEFAULTS.matrix);
   private readonly vec: Record<'x' | 'y', number[]> = { x: parseVec(DEFAULTS.x), y: parseVec(DEFAULTS.y) };
   private panel: MatexpPanel = 'both';
@@ -518,20 +515,7 @@ export class MathLensMatexp extends MathLensElement {
     ensureKatexFonts(this.ownerDocument);
     this.resizeObserver = new ResizeObserver(() => this.chart?.resize(this.chartWidth()));
     this.resizeObserver.observe(this.chartBox);
-    if (this.ml || this.loading) return;
-    this.loading = true;
-    init().then(
-      (ml) => {
-        this.ml = ml;
-        this.loading = false;
-        this.renderNow();
-      },
-      (e: unknown) => {
-        this.loadError = e instanceof Error ? e.message : String(e);
-        this.loading = false;
-        this.requestRender();
-      },
-    );
+    this.loadApi();
   }
 
   protected override disconnected(): void {

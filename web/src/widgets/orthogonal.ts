@@ -15,7 +15,7 @@
  * `change` with the report in `detail`.
  * @module
  */
-import { init, MathLensError, type MathLens, type OrthogonalConstruction, type OrthogonalReport } from '../index.js';
+import { MathLensError, type MathLens, type OrthogonalConstruction, type OrthogonalReport } from '../index.js';
 import { MathLensElement } from './ui/base.js';
 import { h, setText } from './ui/dom.js';
 import { formatCompact, formatNumber } from './ui/format.js';
@@ -223,9 +223,6 @@ interface Arrow {
 export class MathLensOrthogonal extends MathLensElement {
   static observedAttributes = [...MathLensElement.observedAttributes, 'a', 'b', 'construction', 'yaw', 'pitch'];
 
-  private ml: MathLens | null = null;
-  private loadError: string | null = null;
-  private loading = false;
   private vectors: Record<Name, number[]> = { a: [1, 2, 2], b: [2, -1, 2] };
   private kind: OrthogonalConstruction = 'rotation';
   private yaw = DEFAULTS.yaw;
@@ -443,20 +440,7 @@ export class MathLensOrthogonal extends MathLensElement {
 
   protected override connected(): void {
     ensureKatexFonts(this.ownerDocument);
-    if (this.ml || this.loading) return;
-    this.loading = true;
-    init().then(
-      (ml) => {
-        this.ml = ml;
-        this.loading = false;
-        this.renderNow();
-      },
-      (e: unknown) => {
-        this.loadError = e instanceof Error ? e.message : String(e);
-        this.loading = false;
-        this.requestRender();
-      },
-    );
+    this.loadApi();
   }
 
   protected override disconnected(): void {

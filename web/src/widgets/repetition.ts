@@ -20,7 +20,6 @@
  * @module
  */
 import {
-  init,
   MathLensError,
   type MathLens,
   type RepetitionAnalysis,
@@ -329,9 +328,6 @@ export class MathLensRepetition extends MathLensElement {
     'mode', 'matrix', 'temperature', 'top-k', 'top-p', 'greedy', 'text', 'level', 'smoothing', 'samples', 'seed',
   ];
 
-  private ml: MathLens | null = null;
-  private loadError: string | null = null;
-  private loading = false;
   private readonly errors = new Map<string, (lang: Lang) => string>();
   // state
   private mode: Mode = 'matrix';
@@ -642,20 +638,7 @@ export class MathLensRepetition extends MathLensElement {
     ensureKatexFonts(this.ownerDocument);
     this.resize = new ResizeObserver(() => this.fitChart());
     this.resize.observe(this.chartBox);
-    if (this.ml || this.loading) return;
-    this.loading = true;
-    init().then(
-      (ml) => {
-        this.ml = ml;
-        this.loading = false;
-        this.renderNow();
-      },
-      (e: unknown) => {
-        this.loadError = e instanceof Error ? e.message : String(e);
-        this.loading = false;
-        this.requestRender();
-      },
-    );
+    this.loadApi();
   }
 
   protected override disconnected(): void {

@@ -16,7 +16,7 @@
  * `lang` (en | zh), `theme` (light | dark). Property `result`; event `change` with it in `detail`.
  * @module
  */
-import { init, MathLensError, type ConversionCheck, type Matrix, type MathLens } from '../index.js';
+import { MathLensError, type ConversionCheck, type Matrix, type MathLens } from '../index.js';
 import { MathLensElement } from './ui/base.js';
 import { chartCss, LineChart } from './ui/chart.js';
 import { h, setText } from './ui/dom.js';
@@ -243,9 +243,6 @@ const pairColor = (pair: number, pairs: number) => `hsl(${Math.round((300 * pair
 export class MathLensRope extends MathLensElement {
   static observedAttributes = [...MathLensElement.observedAttributes, 'd', 'base', 'positions', 'pair', 'encoding', 'grid', 'width', 'max-offset', 'q', 'k'];
 
-  private ml: MathLens | null = null;
-  private loadError: string | null = null;
-  private loading = false;
   private readonly errors = new Map<string, (lang: Lang) => string>();
   private raw = { pairText: DEFAULTS.pair };
   /** The q and k attributes as given (null: the example vectors). */
@@ -440,20 +437,7 @@ export class MathLensRope extends MathLensElement {
     ensureKatexFonts(this.ownerDocument);
     this.resizeObserver = new ResizeObserver(() => this.chart?.resize(this.chartWidth()));
     this.resizeObserver.observe(this.decayBox);
-    if (this.ml || this.loading) return;
-    this.loading = true;
-    init().then(
-      (ml) => {
-        this.ml = ml;
-        this.loading = false;
-        this.renderNow();
-      },
-      (e: unknown) => {
-        this.loadError = e instanceof Error ? e.message : String(e);
-        this.loading = false;
-        this.requestRender();
-      },
-    );
+    this.loadApi();
   }
 
   protected override disconnected(): void {

@@ -8,12 +8,18 @@
 import { common, resolveLang, type Lang } from './i18n.js';
 import { sheet, themeCss } from './theme.js';
 import { h, setText } from './dom.js';
+import { init, type MathLens } from '../../index.js';
 
 export abstract class MathLensElement extends HTMLElement {
   /** Subclasses: `static observedAttributes = [...MathLensElement.observedAttributes, 'my-attr']`. */
   static observedAttributes = ['lang'];
 
   protected readonly shadow: ShadowRoot;
+  /** The library, once loaded (one wasm instance per page, shared by every widget). */
+  protected ml: MathLens | null = null;
+  /** Why loading the library failed, if it did. */
+  protected loadError: string | null = null;
+  private loading = false;
   /** Where the subclass builds its content; hidden while an error or the loading line shows. */
   protected readonly content: HTMLDivElement;
   private readonly errorBox: HTMLDivElement;
@@ -74,6 +80,28 @@ export abstract class MathLensElement extends HTMLElement {
       if (name !== 'lang' && v !== null) out[name] = v;
     }
     return out;
+  }
+
+  /**
+   * Loads the library once for this element (init() itself is memoised per page), then calls
+   * `ready` and renders; a failure is kept in `loadError` for the subclass to show.
+   */
+  protected loadApi(ready?: (ml: MathLens) => void): void {
+    if (this.ml || this.loading) return;
+    this.loading = true;
+    init().then(
+      (ml) => {
+        this.ml = ml;
+        this.loading = false;
+        ready?.(ml);
+        this.renderNow();
+      },
+      (e: unknown) => {
+        this.loadError = e instanceof Error ? e.message : String(e);
+        this.loading = false;
+        this.requestRender();
+      },
+    );
   }
 
   /** Hooks for subclasses. */
