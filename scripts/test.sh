@@ -31,7 +31,7 @@ bash scripts/sanitize.sh
 
 printf '\n== fuzzing: a short, seeded run of every libFuzzer harness (scripts/fuzz.sh for long runs)\n'
 rm -rf build/fuzz/corpus    # start from the committed seeds only, so the run is reproducible
-FUZZ_RUNS=${FUZZ_RUNS:-20000} FUZZ_SEED=${FUZZ_SEED:-1} bash scripts/fuzz.sh
+FUZZ_RUNS=${FUZZ_RUNS:-10000} FUZZ_SEED=${FUZZ_SEED:-1} bash scripts/fuzz.sh
 
 echo
 echo 'npm test: every stage passed'
