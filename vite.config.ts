@@ -1,11 +1,24 @@
 import { defineConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Plugin } from 'vite';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 // The demo site: `npx vite` (dev), `npx vite build` → build/site, `npx vite preview`.
+/** Every page shares one header and one footer: `<!-- mathlens:header … -->` → web/demo/partials/header.html. */
+function partials(): Plugin {
+  return {
+    name: 'mathlens-partials',
+    transformIndexHtml: (html) =>
+      html.replace(/[ \t]*<!-- mathlens:(header|footer)\b[^>]*-->\n?/g, (_, name: string) =>
+        readFileSync(here(`./web/demo/partials/${name}.html`), 'utf8'),
+      ),
+  };
+}
+
 export default defineConfig({
+  plugins: [partials()],
   root: here('./web/demo'),
   base: './',
   // web/demo/public/: sw.js (offline support), copied as is to the site's root.
