@@ -522,12 +522,7 @@ export class MathLensOrthogonal extends MathLensElement {
   protected render(lang: Lang, langChanged: boolean): void {
     if (langChanged) this.applyLanguage(lang);
     if (this.errors.size) return this.showError(lang, [...this.errors.values()].map((f) => f(lang)));
-    if (this.loadError) return this.showError(lang, [fill(common[lang].loadFailed, { reason: this.loadError })]);
-    if (!this.ml) {
-      this.showError(lang, null);
-      return this.showStatus(common[lang].loading);
-    }
-    this.showStatus(null);
+    if (!this.showLoadState(lang)) return;
     const fresh = this.computed !== this.version;
     if (fresh) {
       this.computed = this.version;

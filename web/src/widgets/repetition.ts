@@ -792,12 +792,7 @@ export class MathLensRepetition extends MathLensElement {
   protected render(lang: Lang, langChanged: boolean): void {
     if (langChanged) this.applyLanguage(lang);
     if (this.errors.size) return this.showError(lang, [...this.errors.values()].map((f) => f(lang)));
-    if (this.loadError) return this.showError(lang, [fill(common[lang].loadFailed, { reason: this.loadError })]);
-    if (!this.ml) {
-      this.showError(lang, null);
-      return this.showStatus(common[lang].loading);
-    }
-    this.showStatus(null);
+    if (!this.showLoadState(lang)) return;
     this.syncControls(lang);
     this.matrixPane.hidden = this.mode !== 'matrix';
     this.textPane.hidden = this.mode !== 'text';

@@ -622,12 +622,7 @@ export class MathLensRope extends MathLensElement {
     if (this.errors.size) return this.showError(lang, [...this.errors.values()].map((f) => f(lang)));
     const pairError = this.pairError(lang);
     if (pairError) return this.showError(lang, [pairError]);
-    if (this.loadError) return this.showError(lang, [fill(common[lang].loadFailed, { reason: this.loadError })]);
-    if (!this.ml) {
-      this.showError(lang, null);
-      return this.showStatus(common[lang].loading);
-    }
-    this.showStatus(null);
+    if (!this.showLoadState(lang)) return;
     const fresh = this.computed !== this.version;
     if (fresh) {
       this.computed = this.version;

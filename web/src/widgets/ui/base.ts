@@ -5,7 +5,7 @@
  * observer, timer and frame when the element leaves the document.
  * @module
  */
-import { common, resolveLang, type Lang } from './i18n.js';
+import { common, fill, resolveLang, type Lang } from './i18n.js';
 import { sheet, themeCss } from './theme.js';
 import { h, setText } from './dom.js';
 import { init, type MathLens } from '../../index.js';
@@ -102,6 +102,24 @@ export abstract class MathLensElement extends HTMLElement {
         this.requestRender();
       },
     );
+  }
+
+  /**
+   * Shows the loading line or the load failure while the library is not ready and returns false;
+   * once it is, hides the status line and returns true. Call at the start of render().
+   */
+  protected showLoadState(lang: Lang): this is this & { ml: MathLens } {
+    if (this.loadError) {
+      this.showError(lang, [fill(common[lang].loadFailed, { reason: this.loadError })]);
+      return false;
+    }
+    if (!this.ml) {
+      this.showError(lang, null);
+      this.showStatus(common[lang].loading);
+      return false;
+    }
+    this.showStatus(null);
+    return true;
   }
 
   /** Hooks for subclasses. */
