@@ -12,42 +12,38 @@
 #include <new>
 #include <optional>
 #include <string>
+#include <type_traits>
 
 namespace mathlens::bindings {
 
 using emscripten::val;
 using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-/// Runs f; on a C++ exception returns `new Error(message)` instead of letting it escape.
+/// Calls `call(context)`; on a C++ exception returns `new Error(message)` instead of letting it
+/// escape. One out-of-line function holds the catch clauses for every binding (common.cpp): keeping
+/// them out of each binding's instantiation saves a large share of the module's size.
+val guarded_call(const char* fn, val (*call)(void*), void* context);
+
+/// Runs f; on a C++ exception returns `new Error(message)` (see guarded_call).
 template <class F>
 val guard(const char* fn, F&& f) {
-  std::string msg;
-  try {
-    return f();
-  } catch (const std::bad_alloc&) {
-    msg = std::string(fn) + ": out of memory";
-  } catch (const std::exception& e) {
-    msg = e.what();
-  } catch (...) {
-    msg = std::string(fn) + ": unknown C++ exception";
-  }
-  return val::global("Error").new_(val(msg));
+  using Fn = std::remove_reference_t<F>;
+  return guarded_call(
+      fn, [](void* c) -> val { return (*static_cast<Fn*>(c))(); },
+      const_cast<void*>(static_cast<const void*>(&f)));
 }
 
 inline const double* at(std::uintptr_t address) { return reinterpret_cast<const double*>(address); }
 inline double* out(std::uintptr_t address) { return reinterpret_cast<double*>(address); }
 
+// The copies between the wasm heap (row-major) and Eigen (column-major) are out of line
+// (common.cpp): they are called once per argument, and inlining them into every binding only
+// costs size.
 /// A row-major rows×cols matrix at `address`, copied into Eigen's column-major storage.
-inline Eigen::MatrixXd matrix(std::uintptr_t address, int rows, int cols) {
-  return Eigen::Map<const RowMajor>(at(address), rows, cols);
-}
-inline Eigen::VectorXd vector(std::uintptr_t address, int n) {
-  return Eigen::Map<const Eigen::VectorXd>(at(address), n);
-}
+Eigen::MatrixXd matrix(std::uintptr_t address, int rows, int cols);
+Eigen::VectorXd vector(std::uintptr_t address, int n);
 /// Writes m row-major at `address`.
-inline void write(std::uintptr_t address, const Eigen::MatrixXd& m) {
-  Eigen::Map<RowMajor>(out(address), m.rows(), m.cols()) = m;
-}
+void write(std::uintptr_t address, const Eigen::MatrixXd& m);
 
 inline val optional(const std::optional<double>& x) { return x ? val(*x) : val::null(); }
 
