@@ -29,6 +29,33 @@ function apiAsPackage(): Plugin {
   };
 }
 
+/**
+ * Vite writes a prebuilt worker's address as `new Worker(new URL(/* @vite-ignore *\/ new URL("w.js",
+ * import.meta.url).href, "" + import.meta.url), …)`, which an app's bundler takes for a plain asset:
+ * it copies the worker unbundled and its `import … from 'mathlens'` fails. Rewritten to the standard
+ * `new Worker(new URL('./w.js', import.meta.url), …)` that Vite, webpack 5 and others bundle as a
+ * worker — with the app's own `mathlens`, hence the same .wasm as the page.
+ */
+function bundlableWorkers(): Plugin {
+  const prebuilt = /new Worker\(new URL\(\s*\/\* @vite-ignore \*\/\s*new URL\("([^"]+)", import\.meta\.url\)\.href,\s*"" \+ import\.meta\.url\s*\)/g;
+  return {
+    name: 'mathlens-bundlable-workers',
+    generateBundle(_options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== 'chunk' || !chunk.code.includes('new Worker(')) continue;
+        const before = (chunk.code.match(/new Worker\(/g) ?? []).length;
+        let rewritten = 0;
+        chunk.code = chunk.code.replace(prebuilt, (_m, path: string) => {
+          rewritten++;
+          return `new Worker(new URL(${JSON.stringify(path.startsWith('.') ? path : `./${path}`)}, import.meta.url)`;
+        });
+        if (rewritten !== before)
+          this.error(`${chunk.fileName}: ${before - rewritten} new Worker(…) not in the form this plugin rewrites; Vite's output changed`);
+      }
+    },
+  };
+}
+
 const widgetEntries = Object.fromEntries(
   readdirSync(here('./web/src/widgets'))
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.worker.ts'))
@@ -41,7 +68,7 @@ const widgetEntries = Object.fromEntries(
 export default defineConfig({
   base: './',
   publicDir: false,
-  plugins: kind === 'widgets' ? [apiAsPackage()] : [],
+  plugins: kind === 'widgets' ? [apiAsPackage(), bundlableWorkers()] : [],
   build: {
     target: 'es2022',
     outDir: here(kind === 'embed' ? './dist/embed' : './dist'),
@@ -64,5 +91,18 @@ export default defineConfig({
       },
     },
   },
-  worker: { format: 'es' },
+  // Workers (attention timing, repetition analysis) import the API the same way as the widgets: as
+  // the package, external. The app's bundler then builds each worker with the app's own copy of
+  // `mathlens`, whose .wasm is the same file the main thread loads (one download, not two).
+  worker:
+    kind === 'widgets'
+      ? {
+          format: 'es',
+          plugins: () => [apiAsPackage()],
+          rollupOptions: {
+            external: ['katex', 'uplot', 'mathlens'],
+            output: { entryFileNames: 'widgets/workers/[name]-[hash].js', chunkFileNames: 'widgets/workers/[name]-[hash].js' },
+          },
+        }
+      : { format: 'es' },
 });

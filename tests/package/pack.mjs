@@ -107,28 +107,39 @@ console.log(JSON.stringify({ kl, err, resolved: import.meta.resolve('mathlens') 
     return out.split('\n')[1].replace(/\s+/g, ' ');
   });
 
-  await check('a Vite app build that uses the API and a widget works in Chromium', async () => {
+  await check('a Vite app build that uses the API, a widget and a widget worker works in Chromium, with one .wasm', async () => {
     writeFileSync(
       join(app, 'index.html'),
       `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="./main.js"></script></head>
-<body><p id="out">…</p><mathlens-gaussian id="w"></mathlens-gaussian></body></html>`,
+<body><p id="out">…</p><p id="worker">…</p><mathlens-gaussian id="w"></mathlens-gaussian></body></html>`,
     );
+    // The repetition widget's worker client runs ml.repetition in a module Worker: the worker imports
+    // the package like the page does, so the app's build must bundle it with the same .wasm.
     writeFileSync(
       join(app, 'main.js'),
       `import { init } from 'mathlens';
 import 'mathlens/widgets/gaussian';
+import { RepetitionWorkerClient } from 'mathlens/widgets/repetition';
 const ml = await init();
-document.getElementById('out').textContent = 'kl=' + ml.gaussian.kl(${P}, ${Q});`,
+document.getElementById('out').textContent = 'kl=' + ml.gaussian.kl(${P}, ${Q});
+const client = new RepetitionWorkerClient();
+client.call('rate', [[[0.5, 0.3, 0.1], [0.2, 0.2, 0.5], [0.4, 0.4, 0.1]]])
+  .then((r) => (document.getElementById('worker').textContent = 'rate=' + r))
+  .catch((e) => (document.getElementById('worker').textContent = 'error: ' + e.message));`,
     );
     run('npx', ['vite', 'build', '--logLevel', 'warn'], app);
+    const wasmFiles = run('find', ['dist', '-name', '*.wasm'], app).trim().split('\n').filter(Boolean);
+    assert(wasmFiles.length === 1, `the app build holds ${wasmFiles.length} .wasm files (${wasmFiles.join(', ')}), expected one shared by the page and the worker`);
     const result = await openPage(join(app, 'dist'), 'index.html', () => {
       const out = document.getElementById('out')?.textContent ?? '';
+      const worker = document.getElementById('worker')?.textContent ?? '';
       const w = document.getElementById('w')?.shadowRoot?.querySelector('.row[data-key="klPQ"] .value')?.textContent;
-      return out.startsWith('kl=') && w ? { out, w } : null;
+      return out.startsWith('kl=') && w && worker !== '…' ? { out, w, worker } : null;
     });
     assert(result.out === 'kl=1.6028315836996774' || result.out === 'kl=1.6028315836996772', result.out);
     assert(result.w === '1.60283', `widget shows ${result.w}`);
-    return `${result.out}, widget KL = ${result.w}`;
+    assert(/^rate=0\.51272038882196/.test(result.worker), `worker: ${result.worker}`);
+    return `${result.out}, widget KL = ${result.w}, worker ${result.worker}, one .wasm (${wasmFiles[0]})`;
   });
 
   await check('a plain HTML page loads the embed bundle from node_modules (no bundler, strict CSP)', async () => {
