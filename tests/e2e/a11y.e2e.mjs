@@ -2,7 +2,7 @@
 // topic of web/demo/topics.ts) and the plain embed pages (build/site/embed/*.html), in light and in
 // dark colour scheme, after the widgets rendered — axe descends into their open shadow roots — plus
 // a widget in its error state. A check fails on any violation
-// of impact "serious" or "critical"; moderate and minor ones are counted in the check's line. Every
+// of impact "moderate", "serious" or "critical"; minor ones are counted in the check's line. Every
 // result goes to test-output/e2e/a11y/<page>-<scheme>.json (violations with their nodes) for review.
 // axe is injected with page.evaluate (the pages' CSP would block page.addScriptTag).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ const AXE_VERSION = require('axe-core/package.json').version;
 let axeSource; // read on first use
 
 const SCHEMES = ['light', 'dark'];
-const FAILING = new Set(['serious', 'critical']);
+const FAILING = new Set(['moderate', 'serious', 'critical']);
 
 function assert(cond, message) {
   if (!cond) throw new Error(message);
@@ -91,13 +91,13 @@ export const checks = [
     },
   },
   ...pages.map((p) => ({
-    name: `axe: ${p.name} page (light and dark), no serious or critical violations`,
+    name: `axe: ${p.name} page (light and dark), no moderate, serious or critical violations`,
     run: (ctx) => checkPage(ctx, p),
   })),
   {
     // The error box is shared by every widget (ui/base.ts, ui/theme.ts): checked once, on a widget
     // added to the embed page with an invalid covariance, in both schemes.
-    name: 'axe: a widget showing an error (light and dark), no serious or critical violations',
+    name: 'axe: a widget showing an error (light and dark), no moderate, serious or critical violations',
     async run({ page, baseUrl }) {
       trackRequests(page);
       const found = [];

@@ -12,7 +12,7 @@ import { init, type MathLens } from '../../index.js';
 
 export abstract class MathLensElement extends HTMLElement {
   /** Subclasses: `static observedAttributes = [...MathLensElement.observedAttributes, 'my-attr']`. */
-  static observedAttributes = ['lang'];
+  static observedAttributes = ['lang', 'heading-level'];
 
   protected readonly shadow: ShadowRoot;
   /** The library, once loaded (one wasm instance per page, shared by every widget). */
@@ -145,6 +145,22 @@ export abstract class MathLensElement extends HTMLElement {
     const changed = lang !== this.rendered;
     this.rendered = lang;
     this.render(lang, changed);
+    this.applyHeadingLevel();
+  }
+
+  /**
+   * The widget's section titles are <h3>. A page that places the widget right under its <h1> (or
+   * deeper than an <h2>) sets `heading-level="2"` (2–6; other values are ignored) so that the
+   * document outline has no gap: the titles then carry aria-level, which assistive technology and
+   * accessibility checkers read as the heading level.
+   */
+  private applyHeadingLevel(): void {
+    const raw = this.getAttribute('heading-level')?.trim();
+    const level = raw && /^[2-6]$/.test(raw) ? raw : null;
+    for (const el of this.shadow.querySelectorAll('h3')) {
+      if (level) el.setAttribute('aria-level', level);
+      else el.removeAttribute('aria-level');
+    }
   }
 
   /** addEventListener that is undone on disconnect (for window, document, media queries…). */
