@@ -151,6 +151,7 @@ export type TermKey =
   | 'nystromF' | 'nystromA' | 'nystromB' | 'nystromBV' | 'nystromPinv' | 'nystromPinvBV' | 'nystromOut' | 'nystromConv'
   | 'ffn';
 
+/** Which part of the layer a {@link CostTerm} belongs to: the Q/K/V/O projections, the attention core, or the FFN. */
 export type TermGroup = 'projection' | 'attention' | 'ffn';
 
 /** One term of the breakdown. As a function of n (all else fixed): macs(n) = n2·n² + n1·n + n0. */
@@ -186,6 +187,7 @@ export interface CostParts {
   constant: number;
 }
 
+/** Names the pair of costs compared by a {@link Crossover} (the list there says what each compares). */
 export type CrossoverKey = 'attentionFfn' | 'quadraticLinear' | 'linearCore' | 'performerCore' | 'nystromCore' | 'layerVsStandard';
 
 /**

@@ -30,10 +30,13 @@ export type W2Formula =
   /** version 2, FID's: Tr((Σp Σq)^½) from the eigenvalues of the non-symmetric product */
   | 'product';
 
+/** Options of the W2 functions. */
 export interface W2Options {
+  /** Which of the two equal closed forms to evaluate (default `symmetric`; see {@link W2Formula}). */
   formula?: W2Formula;
 }
 
+/** Options of {@link GaussianApi.klMonteCarlo}. */
 export interface MonteCarloOptions {
   /** Number of samples drawn from p (default 20000). */
   samples?: number;
@@ -41,16 +44,22 @@ export interface MonteCarloOptions {
   seed?: number;
 }
 
+/** A seeded Monte Carlo estimate of KL(p‖q), to compare with the closed form. */
 export interface MonteCarloEstimate {
+  /** Mean of log p(x) − log q(x) over the samples x ~ p. */
   estimate: number;
+  /** Standard error of that mean (sample standard deviation / √samples). */
   standardError: number;
+  /** Number of samples drawn. */
   samples: number;
 }
 
 /** How the W2 trace term was computed. */
 export type W2Route = 'cholesky(p)' | 'cholesky(q)' | 'eigen';
 
+/** Numerical diagnostics of a comparison: spectra, conditioning and the W2 route taken. */
 export interface GaussianDiagnostics {
+  /** Smallest and largest eigenvalues of Σp and Σq. */
   minEigenvalueP: number;
   maxEigenvalueP: number;
   minEigenvalueQ: number;

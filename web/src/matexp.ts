@@ -67,6 +67,7 @@ export interface RankOneExp {
   logDet: number;
 }
 
+/** Options of {@link MatexpApi.expRankOneApply}. */
 export interface RankOneApplyOptions {
   /** Apply the inverse exp(−x yᵀ) instead (default false). */
   inverse?: boolean;
@@ -95,6 +96,7 @@ export interface DetExpCheck {
   balanced: boolean;
 }
 
+/** Options of {@link MatexpApi.logDetSeries}: when to stop the series log det(I + M) = Σ (−1)^{k+1} Tr(M^k)/k. */
 export interface LogDetSeriesOptions {
   /** At most this many terms (1 to 100000, default 1000); more needed → MathLensError. */
   maxTerms?: number;

@@ -78,7 +78,9 @@ export interface RepetitionSimulateOptions extends RepetitionOptions {
   onProgress?: RepetitionProgress;
 }
 
+/** Options of {@link RepetitionApi.sweep}: the decoding settings other than the temperature, which the sweep varies. */
 export interface TemperatureSweepOptions extends Omit<RepetitionOptions, 'temperature'> {
+  /** Called with the fraction done and the current stage. */
   onProgress?: RepetitionProgress;
 }
 
@@ -228,11 +230,13 @@ export interface DecodedChain {
   full: Matrix;
 }
 
+/** Options of {@link RepetitionApi.bigram}. */
 export interface BigramOptions {
   /** Add-k smoothing over the n + 1 outcomes of each row (default 0). */
   smoothing?: number;
 }
 
+/** Options of {@link RepetitionApi.tokenize}: the token level and how text is split. */
 export interface TokenizeOptions {
   /** `char` (graphemes; whitespace runs become one ' ' token) or `word` (default `char`). */
   level?: 'char' | 'word';
@@ -245,6 +249,7 @@ export interface TokenizeOptions {
   locale?: string;
 }
 
+/** Options of {@link RepetitionApi.fromText}: tokenization, smoothing and the vocabulary limit. */
 export interface FromTextOptions extends TokenizeOptions {
   /** Add-k smoothing (default 0: the empirical bigram model). */
   smoothing?: number;

@@ -372,6 +372,7 @@ function shortN(n: number): string {
   return n >= 1024 && n % 1024 === 0 ? `${n / 1024}K` : String(n);
 }
 
+/** The `<mathlens-flops>` element (see the module documentation for its attributes). */
 export class MathLensFlops extends MathLensElement {
   static observedAttributes = [
     ...MathLensElement.observedAttributes,

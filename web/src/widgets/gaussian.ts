@@ -218,6 +218,7 @@ dd { margin: 0; }
 .warnings { margin: 8px 0 0; padding: 0; list-style: none; font-size: 0.88em; color: var(--error-fg); }
 `;
 
+/** The `<mathlens-gaussian>` element (see the module documentation for its attributes). */
 export class MathLensGaussian extends MathLensElement {
   static observedAttributes = [...MathLensElement.observedAttributes, 'p-mean', 'p-cov', 'q-mean', 'q-cov', 'samples', 'seed'];
 

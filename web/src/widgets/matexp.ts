@@ -34,6 +34,7 @@ export interface MatexpWidgetResult {
   rankOneCheck: number | null;
 }
 
+/** Which panels `<mathlens-matexp>` shows (attribute `panel`): expm of the matrix, exp(x yᵀ), or both. */
 export type MatexpPanel = 'both' | 'expm' | 'rank-one';
 
 type Preset = 'rotation' | 'jordan' | 'classic' | 'spec';
@@ -247,6 +248,7 @@ function parseVec(text: string): number[] {
 
 const maxAbs = (a: ArrayLike<number>) => Array.from(a).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 
+/** The `<mathlens-matexp>` element (see the module documentation for its attributes). */
 export class MathLensMatexp extends MathLensElement {
   static observedAttributes = [...MathLensElement.observedAttributes, 'matrix', 'x', 'y', 'panel'];
 

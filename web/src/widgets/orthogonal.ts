@@ -220,6 +220,7 @@ interface Arrow {
   label: SVGTextElement;
 }
 
+/** The `<mathlens-orthogonal>` element (see the module documentation for its attributes). */
 export class MathLensOrthogonal extends MathLensElement {
   static observedAttributes = [...MathLensElement.observedAttributes, 'a', 'b', 'construction', 'yaw', 'pitch'];
 

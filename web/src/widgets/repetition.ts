@@ -77,6 +77,11 @@ export class RepetitionWorkerClient {
     return w;
   }
 
+  /**
+   * Runs `ml.repetition[method](...args)` in the worker (analyze, simulate, sweep, rate, fromText,
+   * transform, tokenize); `progress` receives the fraction done and the stage. Rejects with the
+   * worker's error message.
+   */
   call<T>(method: string, args: unknown[], progress?: (fraction: number, stage: string) => void, transfer: Transferable[] = []): Promise<T> {
     const w = this.start();
     const id = this.next++;
@@ -86,10 +91,12 @@ export class RepetitionWorkerClient {
     });
   }
 
+  /** Builds the text's bigram model and analyses, sweeps and simulates it in the worker ({@link TextReport}). */
   textReport(text: string, options: TextReportOptions, progress?: (fraction: number, stage: string) => void): Promise<TextReport> {
     return this.call<TextReport>('textReport', [text, options], progress);
   }
 
+  /** Stops the worker; pending calls reject. The next call starts a new one. */
   terminate(): void {
     this.worker?.terminate();
     this.worker = null;
@@ -322,6 +329,7 @@ svg.bracket { display: block; width: 100%; height: auto; }
 .warnings { margin: 8px 0 0; padding: 0; list-style: none; font-size: 0.88em; color: var(--error-fg); }
 `;
 
+/** The `<mathlens-repetition>` element (see the module documentation for its attributes). */
 export class MathLensRepetition extends MathLensElement {
   static observedAttributes = [
     ...MathLensElement.observedAttributes,

@@ -24,18 +24,29 @@ export interface ProneToken {
   rowSumS: number;
 }
 
+/** What {@link RepetitionWorkerClient.textReport} returns. */
 export interface TextReport {
+  /** The text's bigram model (vocabulary, counts; without the matrix). */
   model: Omit<TextModel, 'matrix'>;
+  /** The analysis of the decoded chain. */
   analysis: RepetitionAnalysis;
+  /** R over `temperatures`, if any were given. */
   sweep: TemperatureSweep | null;
+  /** The simulated repetition rate, if `samples` > 0. */
   simulation: RepetitionSimulation | null;
+  /** The tokens most prone to repetition (largest row sums of S), with their likeliest successor. */
   prone: ProneToken[];
 }
 
+/** Options of {@link RepetitionWorkerClient.textReport}: the model, the decoding, the sweep and the simulation. */
 export interface TextReportOptions extends FromTextOptions {
+  /** Decoding applied to the model before the analysis. */
   decoding?: Pick<RepetitionAnalyzeOptions, 'temperature' | 'topK' | 'topP' | 'greedy'>;
+  /** Temperatures to sweep (none by default). */
   temperatures?: number[];
+  /** Simulated sequences (0 by default: no simulation; at least 2n when set). */
   samples?: number;
+  /** Seed of the simulation (default 1). */
   seed?: number;
 }
 
