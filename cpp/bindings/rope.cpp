@@ -3,7 +3,9 @@
 // web/src/rope.ts — 16 doubles of options, then the call's own arguments (integers, numbers and
 // heap addresses, listed at each function below). Numeric results are written to heap addresses the
 // TS layer reserved; the binding returns undefined (or, for contextScaling, the warnings), or the
-// Error of guard() on failure. Batches of vectors are rotated in place (float64 or float32).
+// Error of guard() on failure. Batches of vectors (float64 or float32) are rotated in place, or from
+// one block into another: either block may be the TS layer's scratch or a resident matrix the user
+// holds (web/src/core/buffer.ts), so a call on resident matrices copies nothing.
 //
 // Options block: [0] base, [1] pairing (0 interleaved, 1 half), [2] rotaryDim, [3] heads,
 // [4] axial frequencies (0 split, 1 shared), [5] scaling kind (0 none, 1 linear, 2 ntk, 3 dynamic,
@@ -78,19 +80,23 @@ val frequencies(A a) {
   return val::undefined();
 }
 
-// [16] x, [17] rows, [18] cols, [19] positions (0: none), [20] float32, [21] axes (0: 1-D), [22] is 2-D
+// [16] x, [17] rows, [18] cols, [19] positions (0: none), [20] float32, [21] axes (0: 1-D), [22] is 2-D,
+// [23] out (0: in place at x; otherwise a rows × cols block of the same type that does not overlap x)
 val apply_any(A a) {
   const std::uintptr_t x = addr(a[kArgs]);
+  const std::uintptr_t o = a[kArgs + 7] != 0 ? addr(a[kArgs + 7]) : x;
   const int rows = integer(a[kArgs + 1]), cols = integer(a[kArgs + 2]), axes = integer(a[kArgs + 5]);
   const double* pos = a[kArgs + 3] != 0 ? at(addr(a[kArgs + 3])) : nullptr;
   const bool f32 = a[kArgs + 4] != 0;
+  const auto* xf = reinterpret_cast<const float*>(x);
+  auto* of = reinterpret_cast<float*>(o);
   if (axes == 0) {
-    if (f32) r::apply(reinterpret_cast<float*>(x), reinterpret_cast<float*>(x), rows, cols, pos, options(a));
-    else r::apply(out(x), out(x), rows, cols, pos, options(a));
+    if (f32) r::apply(xf, of, rows, cols, pos, options(a));
+    else r::apply(at(x), out(o), rows, cols, pos, options(a));
   } else {
     const char* fn = a[kArgs + 6] != 0 ? "rope.apply2d" : "rope.applyAxial";
-    if (f32) r::apply_axial(reinterpret_cast<float*>(x), reinterpret_cast<float*>(x), rows, cols, pos, axes, axial_options(a), fn);
-    else r::apply_axial(out(x), out(x), rows, cols, pos, axes, axial_options(a), fn);
+    if (f32) r::apply_axial(xf, of, rows, cols, pos, axes, axial_options(a), fn);
+    else r::apply_axial(at(x), out(o), rows, cols, pos, axes, axial_options(a), fn);
   }
   return val::undefined();
 }

@@ -132,3 +132,78 @@ describe('leaks', () => {
     expect(ml.gaussian.kl({ mean: [1, 2], cov: [[2, 0.5], [0.5, 1]] }, { mean: [0, 0], cov: [[1, 0], [0, 3]] })).toBeCloseTo(1.6028315836996772, 14);
   });
 });
+
+// ---------------------------------------------------------------- resident matrices (rope.buffer)
+
+/** A result that holds wasm memory until freed (a WasmMatrix from ml.rope.buffer). */
+function isResident(x: unknown): x is { free(): void; freed: boolean } {
+  return typeof x === 'object' && x !== null && typeof (x as { free?: unknown }).free === 'function' && 'freed' in x;
+}
+
+// Runs after the beforeAll above: a valid call that returns a resident matrix hands memory to the
+// caller by design (that is what it is for), so the loops above free it as a user would; the
+// finalizer that frees forgotten ones only runs between tasks, never inside these synchronous loops.
+beforeAll(() => {
+  valid = valid.map((c) => ({
+    name: c.name,
+    run: () => {
+      const r = c.run();
+      if (isResident(r)) r.free();
+      return r;
+    },
+  }));
+});
+
+describe('resident matrices', () => {
+  it('10,000 buffer alloc/apply/free cycles (both dtypes, in place and out of place) leave the wasm heap where it was', () => {
+    const x64 = Float64Array.from({ length: 64 * 32 }, (_, k) => Math.sin(k));
+    const cycle = (i: number) => {
+      const dtype = i % 2 ? 'float64' : 'float32';
+      const rows = 16 + (i % 7) * 8; // several sizes, so that blocks of different sizes come and go
+      const x = ml.rope.buffer(rows, 32, { dtype });
+      const y = ml.rope.buffer(rows, 32, { dtype });
+      x.data.set(x64.subarray(0, rows * 32));
+      ml.rope.apply(x, { out: i % 3 ? y : x, pairing: i % 5 ? 'half' : 'interleaved' });
+      if (i % 4 === 0) ml.rope.apply(x); // a copying result from a resident x
+      x.free();
+      y.free();
+      y.free(); // idempotent
+    };
+    for (let i = 0; i < 100; i++) cycle(i); // warm-up: the scratch block reaches its size
+    const before = ml.memory();
+    for (let i = 0; i < 10000; i++) cycle(i);
+    const after = ml.memory();
+    expect(after.wasmHeapBytes, 'the wasm heap grew').toBe(before.wasmHeapBytes);
+    expect(after.allocatedBytes - before.allocatedBytes, 'bytes still allocated').toBeLessThanOrEqual(1024);
+  });
+
+  it('buffers dropped without free() are freed by the garbage collector', async () => {
+    const before = ml.memory().allocatedBytes;
+    (() => {
+      for (let i = 0; i < 256; i++) ml.rope.buffer(64, 64, { dtype: 'float64' }).data[0] = i; // 32 KiB each, dropped
+    })();
+    expect(ml.memory().allocatedBytes - before).toBeGreaterThanOrEqual(256 * 32768);
+    // FinalizationRegistry callbacks run as tasks after a collection: collect, then yield.
+    for (let k = 0; k < 50 && ml.memory().allocatedBytes - before > 64 * 1024; k++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(ml.memory().allocatedBytes - before, 'bytes still held by dropped buffers').toBeLessThanOrEqual(64 * 1024);
+  });
+
+  it('a buffer whose data view is still held is not collected (the view keeps it alive)', async () => {
+    const view = (() => {
+      const b = ml.rope.buffer(4, 4, { dtype: 'float64' });
+      b.data.fill(5);
+      return b.data;
+    })();
+    for (let k = 0; k < 5; k++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // If the buffer had been freed, this memory would be back in malloc's hands and reused below.
+    const others = Array.from({ length: 64 }, () => ml.rope.buffer(4, 4, { dtype: 'float64' }));
+    expect(Array.from(view)).toEqual(new Array(16).fill(5));
+    for (const o of others) o.free();
+  });
+});

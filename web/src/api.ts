@@ -14,6 +14,7 @@ import { createRope, type RopeApi } from './rope.js';
 
 export { MathLensError } from './core/errors.js';
 export { toRows, fromRows } from './core/matrix.js';
+export { WasmMatrix } from './core/buffer.js';
 export type { Matrix, MatrixLike, Vector } from './core/matrix.js';
 export type * from './attention.js';
 export type * from './flops.js';

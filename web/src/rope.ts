@@ -10,12 +10,19 @@
  * 2-D RoPE (the post): the first half of the dims is a 1-D RoPE of dimension d/2 driven by x, the
  * second half by y (`frequencies: 'split'`, MATH.md's convention); `'shared'` reuses the first d/4
  * frequencies of the d-dimensional schedule. N-D axial RoPE splits d into one part per coordinate.
+ *
+ * Speed: `apply`, `apply2d` and `applyAxial` copy a plain or typed-array batch into the wasm heap
+ * and the result back out. For large batches in a loop, make the batch resident with
+ * {@link RopeApi.buffer} and pass it as `x` and/or `out`: then nothing is copied.
  * @module
  */
 import type { RawModuleBase } from './wasm/mathlens.mjs';
 import { MathLensError, unwrap } from './core/errors.js';
 import type { Heap } from './core/heap.js';
+import { allocate, residentArg, type Dtype, type Resident, type WasmMatrix } from './core/buffer.js';
 import { matrixArg, vectorArg, type Matrix, type MatrixLike, type Shaped, type Vector } from './core/matrix.js';
+
+export type { DataOf, Dtype, WasmMatrix } from './core/buffer.js';
 
 /** Which dimensions form a rotated pair. */
 export type Pairing =
@@ -82,10 +89,13 @@ export interface ApplyOptions extends RopeOptions {
   /** The rows hold `heads` heads side by side, each rotated alike (default 1). */
   heads?: number;
   /**
-   * Write the result here instead of a new array: a Float64Array (Float32Array for float32 input) of
-   * rows × cols numbers; it may be x's own data (in place). Saves an allocation per call.
+   * Write the result here instead of a new array, and return it:
+   * - a Float64Array (Float32Array for float32 input) of rows × cols numbers; it may be x's own data
+   *   (in place). Saves an allocation per call.
+   * - a resident matrix from {@link RopeApi.buffer} of x's shape and dtype; it may be x itself (in
+   *   place). With a resident x too, nothing is copied at all. The call returns this matrix.
    */
-  out?: Float64Array | Float32Array;
+  out?: Float64Array | Float32Array | WasmMatrix;
 }
 
 /** Frequency schedule of the parts of 2-D / axial RoPE. */
@@ -106,8 +116,14 @@ export interface AxialOptions {
 
 /** Options of {@link RopeApi.apply2d} and {@link RopeApi.applyAxial}. */
 export interface AxialApplyOptions extends AxialOptions {
-  /** As in {@link ApplyOptions.out}. */
-  out?: Float64Array | Float32Array;
+  /** As in {@link ApplyOptions.out}: a typed array, or a resident matrix (then returned). */
+  out?: Float64Array | Float32Array | WasmMatrix;
+}
+
+/** Options of {@link RopeApi.buffer}. */
+export interface BufferOptions {
+  /** The element type (default 'float32'). */
+  dtype?: Dtype;
 }
 
 /** A float32 batch: what {@link RopeApi.apply} returns for Float32Array input. */
@@ -117,8 +133,11 @@ export interface Float32Matrix {
   data: Float32Array;
 }
 
-/** A batch of vectors: rows × d. Float32Array data stays float32 (angles are computed in float64). */
-export type Batch = MatrixLike | Float32Matrix;
+/**
+ * A batch of vectors: rows × d. Float32Array data stays float32 (angles are computed in float64). A
+ * resident matrix ({@link RopeApi.buffer}) is a batch too, read in place.
+ */
+export type Batch = MatrixLike | Float32Matrix | WasmMatrix;
 
 /** Which conventions to convert between, for weights of how many heads. */
 export interface ConversionOptions {
@@ -294,18 +313,59 @@ export interface RopeApi {
   /** θ_i = base^(−2i/dim), i = 0..dim/2−1, after `scaling` (dynamic NTK: at `scaling.length`). */
   frequencies(dim: number, options?: FrequencyOptions): Float64Array;
   /**
+   * A rows × cols batch resident in the wasm heap, filled with zeros (float32 unless `dtype` says
+   * 'float64'). Given to {@link RopeApi.apply}, {@link RopeApi.apply2d} or {@link RopeApi.applyAxial}
+   * as x and/or `out`, it is read and written in place: with both resident, a call copies nothing.
+   * Fill it through its live `data` view (re-read `data` after other mathlens calls: a view taken
+   * before the wasm memory grew is detached). Free it with `free()` when done; forgotten ones are
+   * freed by the garbage collector.
+   *
+   * ```ts
+   * const x = ml.rope.buffer(4096, 128), y = ml.rope.buffer(4096, 128);
+   * x.data.set(q);                                // float32 q, copied in once
+   * ml.rope.apply(x, { pairing: 'half', out: y }); // y.data: the rotated batch, nothing copied
+   * ```
+   */
+  buffer(rows: number, cols: number, options?: { dtype?: 'float32' }): WasmMatrix<'float32'>;
+  /** A float64 resident batch. */
+  buffer(rows: number, cols: number, options: { dtype: 'float64' }): WasmMatrix<'float64'>;
+  /** A resident batch of the given dtype. */
+  buffer(rows: number, cols: number, options?: BufferOptions): WasmMatrix;
+  /**
+   * With a resident `out` ({@link RopeApi.buffer}, x's shape and dtype, possibly x itself): writes
+   * the result there and returns it. With x resident too, nothing is copied.
+   */
+  apply<B extends WasmMatrix>(x: Batch, options: ApplyOptions & { out: B }): B;
+  /**
    * Rotates every row of x (n × d) by R_{p_t}: 1-D RoPE in either pairing, optionally partial
-   * (rotaryDim) and per head. Float32 input gives float32 output, computed in float64.
+   * (rotaryDim) and per head. Float32 input gives float32 output, computed in float64. A resident x
+   * ({@link RopeApi.buffer}) is read in place and left unchanged.
    */
   apply(x: Float32Matrix, options?: ApplyOptions): Float32Matrix;
+  /** A float64 resident x: a Float64Array result. */
+  apply(x: WasmMatrix<'float64'>, options?: ApplyOptions): Matrix;
+  /** A resident x of either dtype: a result of that dtype. */
+  apply(x: WasmMatrix, options?: ApplyOptions): Matrix | Float32Matrix;
   /** The same for float64 input (nested arrays, typed rows or `{ rows, cols, data }`): a Float64Array result. */
   apply(x: MatrixLike, options?: ApplyOptions): Matrix;
+  /** With a resident `out` (x's shape and dtype, possibly x itself): writes the result there and returns it. */
+  apply2d<B extends WasmMatrix>(x: Batch, positions: MatrixLike, options: AxialApplyOptions & { out: B }): B;
   /** The post's 2-D RoPE: positions is n × 2 (x, y); the first half of each head follows x, the second y. */
   apply2d(x: Float32Matrix, positions: MatrixLike, options?: AxialApplyOptions): Float32Matrix;
+  /** A float64 resident x. */
+  apply2d(x: WasmMatrix<'float64'>, positions: MatrixLike, options?: AxialApplyOptions): Matrix;
+  /** A resident x of either dtype. */
+  apply2d(x: WasmMatrix, positions: MatrixLike, options?: AxialApplyOptions): Matrix | Float32Matrix;
   /** The same for float64 input. */
   apply2d(x: MatrixLike, positions: MatrixLike, options?: AxialApplyOptions): Matrix;
+  /** With a resident `out` (x's shape and dtype, possibly x itself): writes the result there and returns it. */
+  applyAxial<B extends WasmMatrix>(x: Batch, positions: MatrixLike, options: AxialApplyOptions & { out: B }): B;
   /** N-D axial RoPE: positions is n × k; part a of each head follows coordinate a. */
   applyAxial(x: Float32Matrix, positions: MatrixLike, options?: AxialApplyOptions): Float32Matrix;
+  /** A float64 resident x. */
+  applyAxial(x: WasmMatrix<'float64'>, positions: MatrixLike, options?: AxialApplyOptions): Matrix;
+  /** A resident x of either dtype. */
+  applyAxial(x: WasmMatrix, positions: MatrixLike, options?: AxialApplyOptions): Matrix | Float32Matrix;
   /** The same for float64 input. */
   applyAxial(x: MatrixLike, positions: MatrixLike, options?: AxialApplyOptions): Matrix;
   /** The dense rotation: R_m (position a number) or axial R_{p} (position an array, one coordinate per axis). */
@@ -476,28 +536,66 @@ interface CheckedBatch extends Shaped {
   /** Doubles the batch occupies in the heap. */
   slots: number;
   writeTo(raw: RopeRaw, heap: Heap, address: number): void;
+  /** Set for a resident matrix (RopeApi.buffer): it is read where it is. */
+  resident?: Resident;
 }
 
-function batchArg(x: unknown, fn: string, arg: string): CheckedBatch {
-  if (typeof x === 'object' && x !== null && 'data' in x && (x as { data: unknown }).data instanceof Float32Array) {
-    const m = x as { rows: unknown; cols: unknown; data: Float32Array };
+const DETACHED = ' (the wasm memory grew after it was read: read the buffer\'s data again)';
+
+/** A typed array whose memory was detached (a view on the wasm memory from before it grew). */
+function isDetached(a: unknown): boolean {
+  if (!ArrayBuffer.isView(a) || a.byteLength !== 0 || a.buffer.byteLength !== 0) return false;
+  try {
+    new Uint8Array(a.buffer); // throws for a detached buffer only
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** A batch, resident (checked: not freed, this instance) or copied. */
+function batchArg(x: unknown, fn: string, arg: string, raw: RopeRaw): CheckedBatch {
+  const r = residentArg(x, raw, fn, arg);
+  if (r)
+    return {
+      rows: r.rows,
+      cols: r.cols,
+      f32: r.f32,
+      slots: Math.ceil(r.bytes / 8),
+      resident: r,
+      write: () => {
+        throw new Error('unreachable');
+      },
+      writeTo: (raw, _heap, address) => raw.HEAPU8.copyWithin(address, r.address, r.address + r.bytes),
+    };
+  const data = typeof x === 'object' && x !== null && 'data' in x ? (x as { data: unknown }).data : undefined;
+  if (isDetached(data)) throw new MathLensError(`${fn}: ${arg}.data is a detached view${DETACHED}`);
+  const f32 = data instanceof Float32Array;
+  // A view on the wasm memory itself (e.g. a buffer's `data`) is found again by its offset: the
+  // scratch reserved by this call may grow the memory, which detaches the view.
+  const aliased = (f32 || data instanceof Float64Array) && (data as Float64Array).buffer === raw.HEAPU8.buffer;
+  if (f32 || aliased) {
+    const m = x as { rows: unknown; cols: unknown; data: Float32Array | Float64Array };
     if (!Number.isInteger(m.rows) || !Number.isInteger(m.cols) || (m.rows as number) < 0 || (m.cols as number) < 0)
       throw new MathLensError(`${fn}: ${arg}.rows and ${arg}.cols must be non-negative integers`);
     const rows = m.rows as number;
     const cols = m.cols as number;
     if (m.data.length !== rows * cols)
       throw new MathLensError(`${fn}: ${arg}.data has ${m.data.length} entries, expected rows × cols = ${rows * cols}`);
-    if (rows * cols > 2 ** 29) throw new MathLensError(`${fn}: ${arg} is too large for wasm memory (${rows * cols} numbers)`);
-    const data = m.data;
+    if (rows * cols > (f32 ? 2 ** 29 : 2 ** 28)) throw new MathLensError(`${fn}: ${arg} is too large for wasm memory (${rows * cols} numbers)`);
+    const view = m.data;
+    const { byteOffset, byteLength } = view;
     return {
       rows,
       cols,
-      f32: true,
-      slots: Math.ceil((rows * cols) / 2),
+      f32,
+      slots: f32 ? Math.ceil((rows * cols) / 2) : rows * cols,
       write: () => {
         throw new Error('unreachable');
       },
-      writeTo: (raw, _heap, address) => raw.HEAPF32.set(data, address / 4),
+      writeTo: aliased
+        ? (raw, _heap, address) => raw.HEAPU8.copyWithin(address, byteOffset, byteOffset + byteLength)
+        : (raw, _heap, address) => raw.HEAPF32.set(view, address / 4),
     };
   }
   const s = matrixArg(x, fn, arg);
@@ -536,9 +634,16 @@ export function createRope(rawBase: RawModuleBase, heap: Heap): RopeApi {
   }
   const matrixAt = (address: number, rows: number, cols: number): Matrix => ({ rows, cols, data: heap.read(address, rows * cols) });
 
-  /** The `out` option: a typed array of the result's type and size, or undefined. */
-  function outArg(out: unknown, b: CheckedBatch, fn: string): Float64Array | Float32Array | undefined {
+  /** The `out` option: a typed array of the result's type and size, a resident matrix of x's shape and dtype, or undefined. */
+  function outArg(out: unknown, b: CheckedBatch, fn: string): Float64Array | Float32Array | Resident | undefined {
     if (out === undefined) return undefined;
+    const r = residentArg(out, raw, fn, 'out');
+    if (r) {
+      if (r.f32 !== b.f32 || r.rows !== b.rows || r.cols !== b.cols)
+        throw new MathLensError(`${fn}: out must be a ${b.f32 ? 'float32' : 'float64'} buffer of ${b.rows} × ${b.cols} (the shape and dtype of x), got a ${r.dtype} buffer of ${r.rows} × ${r.cols}`);
+      return r;
+    }
+    if (isDetached(out)) throw new MathLensError(`${fn}: out is a detached view${DETACHED}`);
     const want = b.f32 ? Float32Array : Float64Array;
     if (!(out instanceof want) || out.length !== b.rows * b.cols)
       throw new MathLensError(`${fn}: out must be a ${want.name} of ${b.rows * b.cols} numbers (rows × cols of x), got ${
@@ -554,28 +659,53 @@ export function createRope(rawBase: RawModuleBase, heap: Heap): RopeApi {
     axes: number,
     block: number[],
     outOption: unknown,
-  ): Matrix | Float32Matrix {
-    const b = batchArg(x, fn, 'x');
+  ): Matrix | Float32Matrix | WasmMatrix {
+    const b = batchArg(x, fn, 'x', raw);
     const out = outArg(outOption, b, fn);
+    const residentOut = out !== undefined && !ArrayBuffer.isView(out) ? out : null;
     const posShaped = positions && 'write' in positions ? positions : null;
     const posVector = positions && !('write' in positions) ? positions : null;
     const posCount = posShaped ? posShaped.rows * posShaped.cols : posVector ? posVector.length : 0;
-    return call(fn, b.slots + posCount, 7, (args, write) => {
-      const xa = heap.take(b.slots);
-      b.writeTo(raw, heap, xa);
+    // Where the batch is read (xa) and the result written (oa; 0: in place at xa):
+    //   x resident, out resident   → x's block → out's block (in place when out is x): no copies;
+    //   x resident, out otherwise  → x's block → the scratch, then copied out (x unchanged);
+    //   x copied,   out resident   → x copied into the scratch → out's block (out untouched on error);
+    //   x copied,   out otherwise  → x copied into the scratch, rotated in place, copied out.
+    const scratch = b.resident && residentOut ? 0 : b.slots;
+    // A typed `out` on the wasm memory (a buffer's data) is found again by its offset after the call.
+    const typedOut = out !== undefined && ArrayBuffer.isView(out) ? out : null;
+    const outAliased = typedOut !== null && typedOut.buffer === raw.HEAPU8.buffer;
+    const outOffset = typedOut ? typedOut.byteOffset : 0;
+    return call(fn, scratch + posCount, 8, (args, write) => {
+      let xa: number;
+      let oa: number;
+      if (b.resident) {
+        xa = b.resident.address;
+        oa = residentOut ? residentOut.address : heap.take(scratch);
+      } else {
+        xa = heap.take(scratch);
+        b.writeTo(raw, heap, xa);
+        oa = residentOut ? residentOut.address : xa;
+      }
       let pa = 0; // 0: positions 0..n−1
       if (positions) {
         pa = heap.take(posCount);
         if (posShaped) posShaped.write(heap, pa);
         else if (posVector) heap.put(pa, posVector);
       }
-      write([...block, xa, b.rows, b.cols, pa, b.f32 ? 1 : 0, axes, fn === 'rope.apply2d' ? 1 : 0]);
+      write([...block, xa, b.rows, b.cols, pa, b.f32 ? 1 : 0, axes, fn === 'rope.apply2d' ? 1 : 0, oa === xa ? 0 : oa]);
       unwrap(binding(args));
+      if (residentOut) return residentOut.matrix;
       const count = b.rows * b.cols;
-      const view = b.f32 ? raw.HEAPF32.subarray(xa / 4, xa / 4 + count) : raw.HEAPF64.subarray(xa / 8, xa / 8 + count);
-      if (out) {
-        out.set(view);
-        return b.f32 ? { rows: b.rows, cols: b.cols, data: out as Float32Array } : { rows: b.rows, cols: b.cols, data: out as Float64Array };
+      const view = b.f32
+        ? raw.HEAPF32.subarray(oa / 4, oa / 4 + count)
+        : raw.HEAPF64.subarray(oa / 8, oa / 8 + count);
+      if (typedOut) {
+        let target = typedOut;
+        if (outAliased && typedOut.buffer !== raw.HEAPU8.buffer) // detached by this call's scratch
+          target = b.f32 ? new Float32Array(raw.HEAPU8.buffer, outOffset, count) : new Float64Array(raw.HEAPU8.buffer, outOffset, count);
+        target.set(view);
+        return b.f32 ? { rows: b.rows, cols: b.cols, data: target as Float32Array } : { rows: b.rows, cols: b.cols, data: target as Float64Array };
       }
       return b.f32 ? { rows: b.rows, cols: b.cols, data: view.slice() as Float32Array } : { rows: b.rows, cols: b.cols, data: view.slice() as Float64Array };
     });
@@ -585,7 +715,7 @@ export function createRope(rawBase: RawModuleBase, heap: Heap): RopeApi {
     const o = optionsArg<AxialApplyOptions>(options, fn, AXIAL_KEYS);
     const block = optionsBlock(fn, o);
     const pos = matrixArg(positions, fn, 'positions');
-    const rows = batchArg(x, fn, 'x').rows;
+    const rows = batchArg(x, fn, 'x', raw).rows;
     if (pos.rows !== rows) throw new MathLensError(`${fn}: positions has ${pos.rows} rows but x has ${rows} rows`);
     const k = axes ?? pos.cols;
     if (axes !== null && pos.cols !== axes)
@@ -607,6 +737,22 @@ export function createRope(rawBase: RawModuleBase, heap: Heap): RopeApi {
   }
 
   const api: RopeApi = {
+    buffer(rows: number, cols: number, options?: BufferOptions) {
+      const fn = 'rope.buffer';
+      const size = (v: unknown, name: string) => {
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > INT32)
+          throw new MathLensError(`${fn}: ${name} must be an integer from 0 to ${INT32}, got ${shown(v)}`);
+        return v;
+      };
+      const r = size(rows, 'rows');
+      const c = size(cols, 'cols');
+      const o = optionsArg<BufferOptions>(options, fn, ['dtype']);
+      const dtype = o.dtype === undefined ? 'float32' : o.dtype;
+      if (dtype !== 'float32' && dtype !== 'float64')
+        throw new MathLensError(`${fn}: dtype must be 'float32' or 'float64', got ${shown(o.dtype)}`);
+      return allocate(raw, r, c, dtype, fn) as never; // overloads: the dtype's matrix type
+    },
+
     frequencies(dim, options) {
       const fn = 'rope.frequencies';
       const d = requiredDim(dim, fn);
@@ -628,7 +774,7 @@ export function createRope(rawBase: RawModuleBase, heap: Heap): RopeApi {
       let positions: Vector | null = null;
       if (o.positions !== undefined) {
         positions = vectorArg(o.positions, fn, 'positions');
-        const rows = batchArg(x, fn, 'x').rows;
+        const rows = batchArg(x, fn, 'x', raw).rows;
         if (positions.length !== rows)
           throw new MathLensError(`${fn}: positions has ${positions.length} entries but x has ${rows} rows`);
       }
@@ -714,7 +860,7 @@ export function createRope(rawBase: RawModuleBase, heap: Heap): RopeApi {
       const to = pairingArg(o.to, 'half', fn, 'to');
       const heads = intArg(o.heads, 1, fn, 'heads');
       const r = intArg(o.rotaryDim, 0, fn, 'rotaryDim');
-      const b = batchArg(w, fn, 'w');
+      const b = batchArg(w, fn, 'w', raw);
       return call(fn, b.slots, 8, (args, write): never => {
         const wa = heap.take(b.slots);
         b.writeTo(raw, heap, wa);

@@ -325,4 +325,16 @@ export const VALID: Record<string, ValidCall> = {
     options: 2,
     accept: [{ path: 'args[2].scaling', kind: 'no field "factor"', why: 'scaling.factor is optional (default 1)' }],
   },
+  // Returns a resident WasmMatrix (own enumerable fields rows, cols, dtype; data is a getter): the
+  // walk compares and NaN-checks those fields; leaks.test.ts frees what valid calls return.
+  'rope.buffer': {
+    args: () => [2, 4, { dtype: 'float64' }],
+    options: 2,
+    invalid: [
+      { args: [-1, 4], message: 'rope.buffer: rows must be an integer from 0 to 2147483647, got -1' },
+      { args: [2, 2 ** 31], message: 'rope.buffer: cols must be an integer from 0 to 2147483647, got 2147483648' },
+      { args: [2, 4, { dtype: 'float16' }], message: "rope.buffer: dtype must be 'float32' or 'float64', got \"float16\"" },
+      { args: [65536, 65536], message: 'rope.buffer: rows × cols = 65536 × 65536 is too large for wasm memory (4294967296 numbers)' },
+    ],
+  },
 };
