@@ -27,6 +27,10 @@ export abstract class MathLensElement extends HTMLElement {
   private readonly cleanups = new Set<() => void>();
   private frame = 0;
   private rendered: Lang | null = null;
+  /** The subclass's last error messages (showError), shown together with the base's own. */
+  private widgetMessages: string[] | null = null;
+  /** A malformed `heading-level` (the one attribute the base class reads besides `lang`). */
+  private headingError: ((lang: Lang) => string) | null = null;
 
   constructor(...styles: CSSStyleSheet[]) {
     super();
@@ -64,7 +68,8 @@ export abstract class MathLensElement extends HTMLElement {
 
   attributeChangedCallback(name: string, oldValue: string | null, value: string | null): void {
     if (oldValue === value) return;
-    if (name !== 'lang') this.attributeChanged(name, value);
+    if (name === 'heading-level') this.headingError = headingLevelError(value);
+    else if (name !== 'lang') this.attributeChanged(name, value);
     this.requestRender();
   }
 
@@ -144,19 +149,22 @@ export abstract class MathLensElement extends HTMLElement {
     const lang = this.language;
     const changed = lang !== this.rendered;
     this.rendered = lang;
+    const hadHeadingError = this.errorBox.dataset.heading === '1';
     this.render(lang, changed);
     this.applyHeadingLevel();
+    // A heading-level error appears (or goes) even when render() did not touch the error box.
+    if (hadHeadingError !== !!this.headingError) this.showError(lang, this.widgetMessages);
   }
 
   /**
    * The widget's section titles are <h3>. A page that places the widget right under its <h1> (or
-   * deeper than an <h2>) sets `heading-level="2"` (2–6; other values are ignored) so that the
+   * deeper than an <h2>) sets `heading-level="2"` (2–6; anything else is an attribute error) so that the
    * document outline has no gap: the titles then carry aria-level, which assistive technology and
    * accessibility checkers read as the heading level.
    */
   private applyHeadingLevel(): void {
     const raw = this.getAttribute('heading-level')?.trim();
-    const level = raw && /^[2-6]$/.test(raw) ? raw : null;
+    const level = raw && !this.headingError ? raw : null;
     for (const el of this.shadow.querySelectorAll('h3')) {
       if (level) el.setAttribute('aria-level', level);
       else el.removeAttribute('aria-level');
@@ -189,8 +197,11 @@ export abstract class MathLensElement extends HTMLElement {
   }
 
   /** Shows the error box with a title and messages (as text) instead of the content; null clears it. */
-  protected showError(lang: Lang, messages: string[] | null): void {
-    const on = !!messages && messages.length > 0;
+  protected showError(lang: Lang, widgetMessages: string[] | null): void {
+    this.widgetMessages = widgetMessages;
+    const messages = [...(widgetMessages ?? []), ...(this.headingError ? [this.headingError(lang)] : [])];
+    this.errorBox.dataset.heading = this.headingError ? '1' : '';
+    const on = messages.length > 0;
     this.errorBox.hidden = !on;
     if (on) {
       this.status.hidden = true;
@@ -212,4 +223,10 @@ export abstract class MathLensElement extends HTMLElement {
   private syncContent(): void {
     this.content.hidden = !this.errorBox.hidden || !this.status.hidden;
   }
+}
+
+/** null for a valid (or absent) `heading-level`, else the message of the attribute error. */
+function headingLevelError(value: string | null): ((lang: Lang) => string) | null {
+  if (value === null || /^\s*[2-6]\s*$/.test(value)) return null;
+  return (lang) => fill(common[lang].attribute, { name: 'heading-level', value, reason: fill(common[lang].integerRange, { min: 2, max: 6 }) });
 }
