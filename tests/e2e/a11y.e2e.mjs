@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { sitePages, trackRequests, waitWidgets } from './lib/site-pages.mjs';
+import { assert } from './lib/check.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE_PATH = require.resolve('axe-core/axe.min.js');
@@ -17,10 +18,6 @@ let axeSource; // read on first use
 
 const SCHEMES = ['light', 'dark'];
 const FAILING = new Set(['moderate', 'serious', 'critical']);
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
 
 /**
  * Runs axe on the current document, or only on the element matching `selector` (shadow roots

@@ -6,10 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO, sitePages, trackRequests, waitWidgets } from './lib/site-pages.mjs';
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
+import { assert } from './lib/check.mjs';
 
 const LINK = '<a class="api-link" href="./api/index.html">…</a> (the header snippet of web/demo/index.html)';
 

@@ -1,5 +1,6 @@
 // E2E checks of the Nyström page and <mathlens-attention> (run by tests/e2e/run.mjs).
 // Reference numbers: spec/MATH.md §5 (d), the post's 6 × 6 example, and softmax rows computed here.
+import { assert, parseDisplayed, showsValue } from './lib/check.mjs';
 
 const W = '#attention-widget';
 const Q = [[1, 0], [0, 1], [1, 1], [-1, 0], [0, -1], [2, 1]];
@@ -15,25 +16,7 @@ const EXACT = [
   [-0.28010067126783583, 2.081599083468573], [0.281268107452887, 0.736257222329799],
 ];
 
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
 /** Parses a displayed number ("0.1234", "−0.5", "1.2 × 10⁻⁵") and the size of its last digit. */
-function parseDisplayed(text) {
-  const sup = { '⁰': '0', '¹': '1', '²': '2', '³': '3', '⁴': '4', '⁵': '5', '⁶': '6', '⁷': '7', '⁸': '8', '⁹': '9', '⁻': '-' };
-  const t = text.trim().replace(/\u2212/g, '-');
-  const m = /^(-?\d+(?:\.(\d+))?)(?: × 10([⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+))?$/.exec(t);
-  if (!m) return null;
-  const e = m[3] ? Number([...m[3]].map((c) => sup[c]).join('')) : 0;
-  return { value: Number(m[1]) * 10 ** e, ulp: 10 ** (-(m[2]?.length ?? 0) + e) };
-}
-
-function showsValue(text, exact) {
-  const d = parseDisplayed(text);
-  return !!d && Math.abs(d.value - exact) <= 0.5 * d.ulp * (1 + 1e-9);
-}
-
 /** Everything visible in a widget's shadow root. */
 function readWidget(page, selector = W) {
   return page.evaluate((sel) => {

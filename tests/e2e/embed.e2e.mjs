@@ -2,10 +2,7 @@
 // bundler) with one <script type="module"> of dist/embed/mathlens-widgets.js, served by the
 // runner's node:http server with `Content-Security-Policy: script-src 'self' 'wasm-unsafe-eval'`.
 // Every widget on it must render and compute, and all of them must share one wasm instance.
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
+import { assert } from './lib/check.mjs';
 
 /** Every mathlens-* element on the page: tag, id, visible error text, and whether it has content. */
 const inventory = () =>

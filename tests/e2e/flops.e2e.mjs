@@ -1,11 +1,8 @@
 // E2E checks of the cost-model page and <mathlens-flops> (run by tests/e2e/run.mjs).
 // Reference numbers: spec/MATH.md §1 (d) — BERT-base: 1536, 4608, 1024 and the per-n table.
+import { assert } from './lib/check.mjs';
 
 const W = '#flops-widget';
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
 
 /** What a flops widget shows: rows of the table, crossovers, summary, controls, errors. */
 function readWidget(page, selector = W) {

@@ -1,5 +1,6 @@
 // E2E checks of the demo site's Gaussian section and <mathlens-gaussian> (run by tests/e2e/run.mjs).
 // Reference numbers: spec/MATH.md §2 (d), the 2-D case that the widget's default attributes encode.
+import { assert, parseDisplayed, showsValue } from './lib/check.mjs';
 
 const W = '#gaussian-widget';
 const EXACT = {
@@ -13,26 +14,8 @@ const EXACT = {
   w2prod: 5.808852870442883,
 };
 
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
 /** Parses a displayed number ("1.60283", "−0.5", "1.2 × 10⁻⁵") and the size of its last digit. */
-function parseDisplayed(text) {
-  const sup = { '⁰': '0', '¹': '1', '²': '2', '³': '3', '⁴': '4', '⁵': '5', '⁶': '6', '⁷': '7', '⁸': '8', '⁹': '9', '⁻': '-' };
-  const t = text.trim().replace(/\u2212/g, '-');
-  const m = /^(-?\d+(?:\.(\d+))?)(?: × 10([⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+))?$/.exec(t);
-  if (!m) return null;
-  const e = m[3] ? Number([...m[3]].map((c) => sup[c]).join('')) : 0;
-  return { value: Number(m[1]) * 10 ** e, ulp: 10 ** (-(m[2]?.length ?? 0) + e) };
-}
-
 /** Whether `text` is `exact` rounded to the displayed digits. */
-function showsValue(text, exact) {
-  const d = parseDisplayed(text);
-  return !!d && Math.abs(d.value - exact) <= 0.5 * d.ulp * (1 + 1e-9);
-}
-
 /** Everything visible in a widget's shadow root: rows, Monte Carlo, readouts, error box. */
 function readWidget(page, selector = W) {
   return page.evaluate((sel) => {

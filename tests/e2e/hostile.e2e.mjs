@@ -10,6 +10,7 @@
 //  - Each widget created and removed 1,000 times leaves no document/window/media-query listeners,
 //    observers, intervals, workers, wasm memory or retained elements behind.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { assert } from './lib/check.mjs';
 
 const MAIN = '#gaussian-widget';
 /** Widgets created and removed in all: shared among the registered types (each gets at least 100).
@@ -60,10 +61,6 @@ export const PAYLOADS = [
   'data:text/html,<script>window.__xss=31</script>',
   '<template><img src=x onerror=window.__xss=32></template>',
 ];
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
 
 /** Installed before any page script: records the widget registry and counts what could leak. */
 function instrument() {

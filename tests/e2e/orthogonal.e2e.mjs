@@ -1,15 +1,12 @@
 // E2E checks of the demo page for post 3 and <mathlens-orthogonal> (run by tests/e2e/run.mjs).
 // Reference numbers: spec/MATH.md §3 (d) — the widget's default attributes are the 3-D example
 // a = (1,2,2)/3, b = (2,−1,2)/3, whose minimal rotation is (1/117)·[[88,77,−4],[−53,56,−88],[−56,68,77]].
+import { assert } from './lib/check.mjs';
 
 const W = '#orthogonal-widget';
 const ROT = [[88, 77, -4], [-53, 56, -88], [-56, 68, 77]].map((r) => r.map((x) => x / 117));
 const HH = [[0.8, 0.6, 0], [0.6, -0.8, 0], [0, 0, 1]];
 const SIMPLE = [[-4, 3, 12], [3, -12, 4], [12, 4, 3]].map((r) => r.map((x) => x / 13));
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
 
 /** Everything visible in a widget's shadow root. */
 function readWidget(page, selector = W) {

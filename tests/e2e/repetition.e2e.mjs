@@ -1,5 +1,6 @@
 // E2E checks of the repetition page and <mathlens-repetition> (run by tests/e2e/run.mjs).
 // Reference numbers: spec/MATH.md §6 (d), the 3-token example the matrix widget starts with.
+import { assert, parseDisplayed, showsValue } from './lib/check.mjs';
 
 const W = '#repetition-widget';
 const T = '#text-widget';
@@ -12,28 +13,7 @@ const EXACT = {
   top2: 1.1409523809523812,
 };
 
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
 /** Parses a displayed number ("1.60283", "−0.5", "1.2 × 10⁻⁵", "∞") and the size of its last digit. */
-function parseDisplayed(text) {
-  const sup = { '⁰': '0', '¹': '1', '²': '2', '³': '3', '⁴': '4', '⁵': '5', '⁶': '6', '⁷': '7', '⁸': '8', '⁹': '9', '⁻': '-' };
-  const t = (text ?? '').trim().replace(/\u2212/g, '-');
-  if (t === '∞') return { value: Infinity, ulp: 0 };
-  const m = /^(-?\d+(?:\.(\d+))?)(?: × 10([⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+))?$/.exec(t);
-  if (!m) return null;
-  const e = m[3] ? Number([...m[3]].map((c) => sup[c]).join('')) : 0;
-  return { value: Number(m[1]) * 10 ** e, ulp: 10 ** (-(m[2]?.length ?? 0) + e) };
-}
-
-function showsValue(text, exact) {
-  const d = parseDisplayed(text);
-  if (!d) return false;
-  if (!Number.isFinite(exact)) return d.value === exact;
-  return Math.abs(d.value - exact) <= 0.5 * d.ulp * (1 + 1e-9);
-}
-
 function readWidget(page, selector = W) {
   return page.evaluate((sel) => {
     const el = document.querySelector(sel);

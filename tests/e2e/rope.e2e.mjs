@@ -3,6 +3,7 @@
 // 0.11, −0.2, 0.04), d = 8, m = 5, n = 2: R_5 q starts (0.22015107347895035, −0.0391599903736686) and
 // ⟨R_5 q, R_2 k⟩ = 0.016991833351582643; decay d = 128: f(256) = 6.5430973230; 2-D with v, w:
 // ⟨R_{1,2} v, R_{4,−1} w⟩ = v^T R_{3,−3} w = 0.017498921908046.
+import { assert, parseDisplayed, showsValue } from './lib/check.mjs';
 
 const W = '#rope-widget';
 const Q = '0.1 0.2 0.3 0.4 0.5 0.6 0.7 0.8';
@@ -10,24 +11,7 @@ const K = '-0.1 0.05 0.2 -0.03 0.07 0.11 -0.2 0.04';
 const V = Q;
 const WV = '0.05 -0.1 0.025 0.2 -0.05 0.1 0.15 -0.2';
 
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
 /** Parses a displayed number ("1.60283", "−0.5", "1.2 × 10⁻⁵") and the size of its last digit. */
-function parseDisplayed(text) {
-  const sup = { '⁰': '0', '¹': '1', '²': '2', '³': '3', '⁴': '4', '⁵': '5', '⁶': '6', '⁷': '7', '⁸': '8', '⁹': '9', '⁻': '-' };
-  const t = text.trim().replace(/\u2212/g, '-');
-  const m = /^(-?\d+(?:\.(\d+))?)(?: × 10([⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+))?$/.exec(t);
-  if (!m) return null;
-  const e = m[3] ? Number([...m[3]].map((c) => sup[c]).join('')) : 0;
-  return { value: Number(m[1]) * 10 ** e, ulp: 10 ** (-(m[2]?.length ?? 0) + e) };
-}
-const showsValue = (text, exact) => {
-  const d = parseDisplayed(text ?? '');
-  return !!d && Math.abs(d.value - exact) <= 0.5 * d.ulp * (1 + 1e-9);
-};
-
 /** Everything visible in a widget's shadow root. */
 function readWidget(page, selector = W) {
   return page.evaluate((sel) => {

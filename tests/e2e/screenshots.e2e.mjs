@@ -10,15 +10,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { luminance, parseCssColor, sampleBackground, sitePages, trackRequests, waitWidgets } from './lib/site-pages.mjs';
+import { assert } from './lib/check.mjs';
 
 const SCHEMES = ['light', 'dark'];
 /** Relative luminance bounds of the background: dark ≤ 0.05 (#0d1117 is 0.006), light ≥ 0.8. */
 const DARK_MAX = 0.05;
 const LIGHT_MIN = 0.8;
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
 
 /** Background of the element as the page computes it (host `background-color`), and its luminance. */
 async function hostBackground(handle) {

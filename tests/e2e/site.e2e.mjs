@@ -1,9 +1,6 @@
 // Demo-site features of issue 7: shareable links that restore a widget's state (URL hash), and a
 // page that works offline once it has been loaded (service worker).
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
+import { assert } from './lib/check.mjs';
 
 const klShown = (page, id) =>
   page.evaluate((sel) => document.querySelector(sel)?.shadowRoot?.querySelector('.row[data-key="klPQ"] .value')?.textContent ?? null, `#${id}`);
