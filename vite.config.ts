@@ -6,12 +6,12 @@ import type { Plugin } from 'vite';
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 // The demo site: `npx vite` (dev), `npx vite build` → build/site, `npx vite preview`.
-/** Every page shares one header and one footer: `<!-- mathlens:header … -->` → web/demo/partials/header.html. */
+/** Every page shares one head block, one header and one footer: `<!-- mathlens:header … -->` → web/demo/partials/header.html. */
 function partials(): Plugin {
   return {
     name: 'mathlens-partials',
     transformIndexHtml: (html) =>
-      html.replace(/[ \t]*<!-- mathlens:(header|footer)\b[^>]*-->\n?/g, (_, name: string) =>
+      html.replace(/[ \t]*<!-- mathlens:(head|header|footer)\b[^>]*-->\n?/g, (_, name: string) =>
         readFileSync(here(`./web/demo/partials/${name}.html`), 'utf8'),
       ),
   };
