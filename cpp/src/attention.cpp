@@ -186,14 +186,48 @@ void norms_1_inf(const MatrixXd& a, double& n1, double& ninf) {
   ninf = a.rows() ? max_of(rows.data(), a.rows()) : 0.0;
 }
 
+/// ‖I − A·A⁺‖_F. Both are finite, so a NaN can only come from an overflowing product (inf − inf):
+/// the residual is then beyond double precision, reported as inf.
 double residual_of(const MatrixXd& a, const MatrixXd& ap) {
   MatrixXd e(a.rows(), a.rows());
   gemm(e, a, false, ap, false, -1.0);
   e.diagonal().array() += 1.0;
-  return e.norm();
+  const double r = e.norm();
+  return std::isnan(r) ? kInf : r;
 }
 
 ML_SMALL
+/// e such that 2^{-e}·A has its largest |entry| in [½, 1), when that entry lies outside
+/// [2^{-250}, 2^{250}] (where ‖A‖₁‖A‖_∞, Frobenius norms and 1/σ over- or underflow); else 0.
+int pow2_exponent(const MatrixXd& a) {
+  if (a.size() == 0 || !a.allFinite()) return 0;
+  const double top = a.cwiseAbs().maxCoeff();
+  return top > 0x1p250 || (top > 0 && top < 0x1p-250) ? std::ilogb(top) + 1 : 0;
+}
+
+/// 2^k·A entry by entry (2^k alone may overflow).
+MatrixXd times_pow2(const MatrixXd& a, int k) {
+  return a.unaryExpr([k](double x) { return std::ldexp(x, k); });
+}
+
+/// The start scale c of A for B = 2^{-e}A: c scales as 2^{-2e} (a valid c stays valid, clamped to
+/// the positive finite range; 0 and invalid values are passed on as they are).
+double pow2_scaled_c(double c, int e) {
+  if (e == 0 || !(c > 0) || !std::isfinite(c)) return c;
+  return std::clamp(std::ldexp(c, -2 * e), std::numeric_limits<double>::denorm_min(),
+                    std::numeric_limits<double>::max());
+}
+
+/// A⁺ = 2^{-e}·B⁺ from the pseudo-inverse of B = 2^{-e}A; an error if it overflows.
+MatrixXd unscale_inverse(const MatrixXd& a, const MatrixXd& bp, int e, const char* fn) {
+  if (e == 0) return bp;
+  MatrixXd ap = times_pow2(bp, -e);
+  if (!ap.allFinite())
+    fail(fn, "the pseudo-inverse overflows double precision (a's largest entry is " + num(a.cwiseAbs().maxCoeff()) +
+                 "); scale a up");
+  return ap;
+}
+
 // ------------------------------------------------------------------------------- checks
 
 struct Shape {
@@ -459,8 +493,9 @@ MatrixXd landmarks_impl(const MatrixXd& x, Index m, Segments policy) {
 }
 
 /// V₀ = Aᵀ/c and `iterations` steps of V ← ¼ V (13I − AV (15I − AV (7I − AV))); c ≤ 0: ‖A‖₁‖A‖_∞.
-/// Throws if V stops being finite (divergence on a singular A, see the header).
-MatrixXd pinv_iterate(const MatrixXd& a, int iterations, double c, const char* fn) {
+/// Throws if V stops being finite (V₀ with a tiny c, or divergence on a singular A, see the
+/// header). `c_given` is the c the caller passed (before any power-of-two scaling), for messages.
+MatrixXd pinv_iterate(const MatrixXd& a, int iterations, double c, const char* fn, double c_given = -1) {
   const Index m = a.rows();
   if (!(c > 0)) {
     double n1, ninf;
@@ -468,6 +503,10 @@ MatrixXd pinv_iterate(const MatrixXd& a, int iterations, double c, const char* f
     c = n1 * ninf;
   }
   MatrixXd v = a.transpose() / c;
+  if (!v.allFinite())
+    fail(fn, "c (" + num(c_given > 0 ? c_given : c) +
+                 ") is too small for a: the start V₀ = Aᵀ/c overflows double precision; the iteration converges "
+                 "for c > ‖A‖₂²/2 (c = 0 picks ‖A‖₁‖A‖_∞)");
   MatrixXd av(m, m), t(m, m), u(m, m);
   for (int it = 0; it < iterations; ++it) {
     gemm(av, a, false, v, false);
@@ -480,15 +519,25 @@ MatrixXd pinv_iterate(const MatrixXd& a, int iterations, double c, const char* f
     t = -u;
     t.diagonal().array() += 13.0;
     gemm(v, MatrixXd(v), false, t, false, 0.25);
-    if (!v.allFinite())
+    if (!v.allFinite()) {
+      // σ_max² ≥ ‖A‖_F²/n: a c below half of that puts an eigenvalue of AV₀ = AAᵀ/c above 2, where
+      // the iteration diverges whatever A is. Otherwise the cause is A's (numerical) null space.
+      const double frob2 = a.squaredNorm() / static_cast<double>(m);
+      if (2 * c < frob2)
+        fail(fn, "the iterative pseudo-inverse diverged at iteration " + std::to_string(it + 1) + ": c (" +
+                     num(c_given > 0 ? c_given : c) +
+                     ") is too small for a (the iteration converges for c > ‖A‖₂²/2 ≥ ‖A‖_F²/(2n)); use c = 0 for "
+                     "‖A‖₁‖A‖_∞");
       fail(fn, "the iterative pseudo-inverse diverged at iteration " + std::to_string(it + 1) +
                    ": the landmark kernel is singular to working precision, and rounding errors in its null space "
                    "grow 3.25× per iteration; use the SVD pseudo-inverse or fewer iterations");
+    }
   }
   return v;
 }
 
-/// max(‖AXA − A‖_F/‖A‖_F, ‖XAX − X‖_F/‖X‖_F): the Moore–Penrose conditions, relative.
+/// max(‖AXA − A‖_F/‖A‖_F, ‖XAX − X‖_F/‖X‖_F): the Moore–Penrose conditions, relative. For finite
+/// A and X a NaN can only come from overflowing products: reported as inf (see residual_of).
 double penrose_of(const MatrixXd& a, const MatrixXd& x) {
   const Index m = a.rows(), p = a.cols();
   MatrixXd ax(m, m), t1(m, p), xa(p, p), t2(p, m);
@@ -499,7 +548,7 @@ double penrose_of(const MatrixXd& a, const MatrixXd& x) {
   const double na = a.norm(), nx = x.norm();
   const double r1 = na > 0 ? (t1 - a).norm() / na : 0.0;
   const double r2 = nx > 0 ? (t2 - x).norm() / nx : 0.0;
-  return std::max(r1, r2);
+  return std::isnan(r1) || std::isnan(r2) ? kInf : std::max(r1, r2);
 }
 
 /// Pseudo-inverse from the SVD of A (rows × cols), read off the symmetric eigenproblem of
@@ -708,8 +757,8 @@ MatrixXd landmarks(const MatrixXd& x, int m, Segments segments) {
   return landmarks_impl(x, m, segments);
 }
 
-MatrixXd pinv_iterative(const MatrixXd& a, int iterations, double c) {
-  constexpr const char* fn = "attention.pinv";
+namespace {
+void check_pinv_iterative(const MatrixXd& a, int iterations, double c, const char* fn) {
   detail::require_nonempty(a, fn, "a");
   detail::require_square(a, fn, "a");
   detail::require_finite(a, fn, "a");
@@ -717,8 +766,23 @@ MatrixXd pinv_iterative(const MatrixXd& a, int iterations, double c) {
     fail(fn, "iterations must be an integer from 0 to " + std::to_string(kMaxIterations) + ", got " +
                  std::to_string(iterations));
   if (!(c >= 0) || !std::isfinite(c)) fail(fn, "c must be finite and non-negative, got " + num(c));
-  if (a.isZero(0)) return MatrixXd::Zero(a.cols(), a.rows());
-  return pinv_iterate(a, iterations, c, fn);
+}
+
+/// The iteration on B = 2^{-e}A (b), whose pseudo-inverse B⁺ = 2^{e}A⁺ it returns; c is A's.
+MatrixXd pinv_iterate_scaled(const MatrixXd& b, int e, int iterations, double c, const char* fn) {
+  if (b.isZero(0)) return MatrixXd::Zero(b.cols(), b.rows());
+  return pinv_iterate(b, iterations, pow2_scaled_c(c, e), fn, c);
+}
+}  // namespace
+
+MatrixXd pinv_iterative(const MatrixXd& a, int iterations, double c) {
+  constexpr const char* fn = "attention.pinv";
+  check_pinv_iterative(a, iterations, c, fn);
+  // Entries far from 1 overflow (or underflow) the start scale ‖A‖₁‖A‖_∞ (A = [[1e300]]: c = inf,
+  // V₀ = Aᵀ/c = 0 and the iteration stays at 0): iterate on B = 2^{-e}A instead, B⁺ = 2^{e}A⁺.
+  const int e = pow2_exponent(a);
+  if (e == 0) return pinv_iterate_scaled(a, 0, iterations, c, fn);
+  return unscale_inverse(a, pinv_iterate_scaled(times_pow2(a, -e), e, iterations, c, fn), e, fn);
 }
 
 MatrixXd pinv_svd(const MatrixXd& a, int* rank, double* condition) {
@@ -727,35 +791,30 @@ MatrixXd pinv_svd(const MatrixXd& a, int* rank, double* condition) {
   detail::require_finite(a, fn, "a");
   if (static_cast<double>(a.rows() + a.cols()) > 8192)
     fail(fn, "a is " + detail::shape(a.rows(), a.cols()) + "; the SVD pseudo-inverse is limited to rows + cols ≤ 8192");
-  return pinv_svd_impl(a, rank, condition);
+  // 1/σ overflows for tiny entries (and ‖A‖ for huge ones): work on B = 2^{-e}A, B⁺ = 2^{e}A⁺.
+  const int e = pow2_exponent(a);
+  if (e == 0) return pinv_svd_impl(a, rank, condition);
+  return unscale_inverse(a, pinv_svd_impl(times_pow2(a, -e), rank, condition), e, fn);
 }
 
 PinvResult pinv(const MatrixXd& a, Pinv method, int iterations, double c) {
+  constexpr const char* fn = "attention.pinv";
   // Entries far from 1 overflow (or underflow) the start scale ‖A‖₁‖A‖_∞ and the Frobenius norms of
   // the residuals (A = [[1e300]]: V₀ = Aᵀ/inf = 0 and penrose 0/0 = NaN). B = 2^{-e}A has its
   // largest entry in [½, 1), B⁺ = 2^{e}A⁺, c scales as 2^{-2e}, and the residuals are scale-free.
-  int e = 0;
-  if (a.size() > 0 && a.allFinite()) {
-    const double top = a.cwiseAbs().maxCoeff();
-    if (top > 0x1p250 || (top > 0 && top < 0x1p-250)) e = std::ilogb(top) + 1;
-  }
-  const auto times_2_to = [](int k) { return [k](double x) { return std::ldexp(x, k); }; };  // 2^k alone may overflow
-  const MatrixXd scaled = e != 0 ? MatrixXd(a.unaryExpr(times_2_to(-e))) : MatrixXd();
+  const int e = pow2_exponent(a);
+  const MatrixXd scaled = e != 0 ? times_pow2(a, -e) : MatrixXd();
   const MatrixXd& b = e != 0 ? scaled : a;
-  if (e != 0 && c > 0 && std::isfinite(c))  // a valid c stays valid (clamped to the finite range)
-    c = std::clamp(std::ldexp(c, -2 * e), std::numeric_limits<double>::denorm_min(), std::numeric_limits<double>::max());
   PinvResult r;
-  if (method == Pinv::svd)
+  if (method == Pinv::svd) {
     r.inverse = pinv_svd(b, &r.rank, &r.condition);
-  else
-    r.inverse = pinv_iterative(b, iterations, c);
+  } else {
+    check_pinv_iterative(a, iterations, c, fn);
+    r.inverse = pinv_iterate_scaled(b, e, iterations, c, fn);
+  }
   r.residual = residual_of(b, r.inverse);
   r.penrose = penrose_of(b, r.inverse);
-  if (e != 0) {
-    r.inverse = r.inverse.unaryExpr(times_2_to(-e));
-    if (!r.inverse.allFinite())
-      fail("attention.pinv", "the pseudo-inverse overflows double precision (a's largest entry is " + num(a.cwiseAbs().maxCoeff()) + "); scale a up");
-  }
+  r.inverse = unscale_inverse(a, r.inverse, e, fn);
   return r;
 }
 

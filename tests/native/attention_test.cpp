@@ -312,6 +312,65 @@ TEST(AttentionProperties, PinvOfHugeAndTinyEntriesIsScaledNotNaN) {
             "attention.pinv: the pseudo-inverse overflows double precision (a's largest entry is 4.94e-324); scale a up");
 }
 
+TEST(AttentionRegression, PinvStartScaleThatOverflowsIsAnError) {
+  // Fuzz finding (attention.pinv residual NaN, tests/fuzz/corpus/attention/): a user c = 2.2e-308
+  // made V₀ = Aᵀ/c = inf with 0 iterations, and the residual inf − inf = NaN. The start itself
+  // overflows, so it is an error naming c (the iteration needs c > ‖A‖₂²/2).
+  MatrixXd a = MatrixXd::Zero(3, 3);
+  a(0, 0) = 4.9406564584124654e-324;
+  a(0, 1) = 2.2250738585072014e-308;
+  a(2, 0) = 0.125;
+  a(2, 1) = 12.375;
+  const std::string msg =
+      "attention.pinv: c (2.23e-308) is too small for a: the start V₀ = Aᵀ/c overflows double precision; the "
+      "iteration converges for c > ‖A‖₂²/2 (c = 0 picks ‖A‖₁‖A‖_∞)";
+  EXPECT_EQ(error_of([&] { a::pinv(a, a::Pinv::iterative, 0, 2.2250738585072014e-308); }), msg);
+  EXPECT_EQ(error_of([&] { a::pinv_iterative(a, 0, 2.2250738585072014e-308); }), msg);
+  EXPECT_EQ(error_of([&] { a::pinv(a, a::Pinv::iterative, 6, 2.2250738585072014e-308); }), msg);
+  // The same A with the default start: finite residuals. Row 0 is below ε of row 2, so A has
+  // numerical rank 1 and ‖I − AA⁺‖_F = √(3 − 1).
+  const a::PinvResult ok = a::pinv(a, a::Pinv::iterative, 6);
+  EXPECT_TRUE(ok.inverse.allFinite());
+  EXPECT_NEAR(ok.residual, std::sqrt(2.0), 1e-12);
+  EXPECT_FALSE(std::isnan(ok.penrose));
+  const a::PinvResult svd = a::pinv(a, a::Pinv::svd);
+  EXPECT_EQ(svd.rank, 1);
+  EXPECT_NEAR(svd.residual, std::sqrt(2.0), 1e-12);
+  // A c scaled with a huge A keeps the c the caller gave in the message; a c that is finite but
+  // too small makes the iteration diverge, and the message says that c is the cause.
+  EXPECT_EQ(error_of([] { a::pinv(MatrixXd::Constant(1, 1, 1e300), a::Pinv::iterative, 6, 1e280); }),
+            "attention.pinv: c (1e+280) is too small for a: the start V₀ = Aᵀ/c overflows double precision; the "
+            "iteration converges for c > ‖A‖₂²/2 (c = 0 picks ‖A‖₁‖A‖_∞)");
+  EXPECT_EQ(error_of([] { a::pinv_iterative(MatrixXd::Constant(1, 1, 1e300), 6, 1e300); }),
+            "attention.pinv: the iterative pseudo-inverse diverged at iteration 1: c (1e+300) is too small for a (the "
+            "iteration converges for c > ‖A‖₂²/2 ≥ ‖A‖_F²/(2n)); use c = 0 for ‖A‖₁‖A‖_∞");
+}
+
+TEST(AttentionRegression, PinvIterativeOfHugeAndTinyEntries) {
+  // pinv_iterative([[1e300]]) returned 0: c = ‖A‖₁‖A‖_∞ = 1e600 = inf and V₀ = Aᵀ/inf = 0, a fixed
+  // point of the iteration. It now iterates on 2^{-e}A, like pinv().
+  for (const double x : {1e300, -1e300, 1e-300, -3e-305, 1.7976931348623157e308}) {
+    const MatrixXd v = a::pinv_iterative(MatrixXd::Constant(1, 1, x), 12);
+    ASSERT_EQ(v.size(), 1);
+    EXPECT_NEAR(v(0, 0) * x, 1.0, 1e-15) << x;
+    const MatrixXd s = a::pinv_svd(MatrixXd::Constant(1, 1, x));
+    EXPECT_NEAR(s(0, 0) * x, 1.0, 1e-15) << x;
+  }
+  EXPECT_NEAR(a::pinv_iterative(MatrixXd::Constant(1, 1, 1e300), 6)(0, 0), 1e-300, 1e-315);
+  MatrixXd big(2, 2);
+  big << 2e300, 1e300, 1e300, 2e300;
+  const MatrixXd want = (MatrixXd(2, 2) << 2, -1, -1, 2).finished();
+  EXPECT_LT((a::pinv_iterative(big, 12) * 3e300 - want).cwiseAbs().maxCoeff(), 1e-14);
+  EXPECT_LT((a::pinv_svd(big) * 3e300 - want).cwiseAbs().maxCoeff(), 1e-14);
+  // An explicit c is scaled with A: 1e-600 is below the double range, c = 4e-600 ≈ ‖A‖₁‖A‖_∞ for 2e-300.
+  EXPECT_NEAR(a::pinv_iterative(MatrixXd::Constant(1, 1, 2e-300), 20, 0.0)(0, 0), 5e299, 5e284);
+  // A⁺ itself beyond double precision: a clear error, not inf (pinv_svd used to return inf).
+  const std::string over =
+      "attention.pinv: the pseudo-inverse overflows double precision (a's largest entry is 4.94e-324); scale a up";
+  EXPECT_EQ(error_of([] { a::pinv_iterative(MatrixXd::Constant(1, 1, 5e-324), 6); }), over);
+  EXPECT_EQ(error_of([] { a::pinv_svd(MatrixXd::Constant(1, 1, 5e-324)); }), over);
+}
+
 TEST(AttentionProperties, SingularKernelInNystromIsReported) {
   // Identical landmark queries (constant q) make every row of A equal: rank 1.
   const MatrixXd q = MatrixXd::Ones(12, 3), k = randn(12, 3, 51), v = randn(12, 2, 52);

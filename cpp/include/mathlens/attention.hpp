@@ -152,11 +152,14 @@ Eigen::MatrixXd landmarks(const Eigen::MatrixXd& x, int m, Segments segments = S
 /// For a singular A the fixed point e = 1 of e ↦ ¼e³(3 + e) (the null space) is unstable
 /// (derivative 13/4): V first converges to A⁺, then rounding errors grow 3.25× per step and V
 /// diverges after a few dozen iterations; the Moore–Penrose residual shows it, and a non-finite
-/// V is an error.
+/// V is an error (so is a c so small that V₀ = Aᵀ/c overflows; the iteration needs c > ‖A‖₂²/2).
+/// A with entries far from 1 (beyond 2^±250) is iterated as B = 2^{-e}A (largest entry in [½, 1),
+/// c scaled by 2^{-2e}) and A⁺ = 2^{-e}B⁺: [[1e300]] gives 1e-300, not 0 from c = ‖A‖₁‖A‖_∞ = inf;
+/// an A⁺ beyond the double range is an error.
 Eigen::MatrixXd pinv_iterative(const Eigen::MatrixXd& a, int iterations, double c = 0);
 
 /// Exact pseudo-inverse by SVD (singular values ≤ max(rows, cols)·ε·σ_max treated as 0); optionally
-/// the rank and σ_max/σ_min (inf when rank-deficient).
+/// the rank and σ_max/σ_min (inf when rank-deficient). Scaled by powers of 2 as pinv_iterative.
 Eigen::MatrixXd pinv_svd(const Eigen::MatrixXd& a, int* rank = nullptr, double* condition = nullptr);
 
 /// A pseudo-inverse with its residual ‖I − A·A⁺‖_F (and, for the SVD, rank and condition).
