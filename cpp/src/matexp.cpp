@@ -388,13 +388,26 @@ Balancing balance(MatrixXd& a) {
   for (bool again = true; again;) {
     again = false;
     for (Index i = k; i <= l; ++i) {
-      double c = 0.0, r = 0.0, ca = 0.0, ra = 0.0;
+      double ca = 0.0, ra = 0.0, cm = 0.0, rm = 0.0;
       for (Index j = k; j <= l; ++j) {
-        c += a(j, i) * a(j, i);
-        r += a(i, j) * a(i, j);
+        cm = std::max(cm, std::abs(a(j, i)));
+        rm = std::max(rm, std::abs(a(i, j)));
       }
-      c = std::sqrt(c);  // (LAPACK's dnrm2 also guards against overflow; entries here are finite
-      r = std::sqrt(r);  // and scaled by powers of 2 only, so plain sums suffice)
+      // 2-norms of column and row i over k..l, overflow- and underflow-safe like LAPACK's dnrm2:
+      // the squares of entries beyond 1e154 (or below 1e-154) would overflow (or vanish), and a
+      // column norm of inf stopped all scaling. Each part is summed scaled by a power of 2 near its
+      // largest entry (exact), then scaled back.
+      const auto norm2 = [&](bool column, double top) {
+        if (top == 0.0) return 0.0;
+        const int e = std::ilogb(top);
+        double ss = 0.0;
+        for (Index j = k; j <= l; ++j) {
+          const double x = std::ldexp(column ? a(j, i) : a(i, j), -e);
+          ss += x * x;
+        }
+        return std::ldexp(std::sqrt(ss), e);
+      };
+      double c = norm2(true, cm), r = norm2(false, rm);
       for (Index j = 0; j <= l; ++j) ca = std::max(ca, std::abs(a(j, i)));
       for (Index j = k; j < n; ++j) ra = std::max(ra, std::abs(a(i, j)));
       if (c == 0.0 || r == 0.0) continue;
@@ -657,6 +670,19 @@ bool well_scaled(const MatrixXd& b) {
   return norm1(c) >= 0.5 * norm1(b);
 }
 
+/// The eigenvalues of A, computed on the balanced matrix D⁻¹PᵀAPD (the same eigenvalues, as
+/// LAPACK's dgeev does by default). Eigen's EigenSolver divides A by its largest entry: entries of
+/// A = [[1e-300, −1.8e308], [1e-300, 1e-300]] then underflow to 0, and the eigenvalues ±1.34e4·i
+/// came out as 0; balancing first makes the row and column norms comparable.
+Eigen::VectorXcd eigenvalues_of(const MatrixXd& a, const char* fn, const char* arg) {
+  MatrixXd b = a;
+  if (b.rows() > 1) balance(b);
+  const Eigen::EigenSolver<MatrixXd> es(b, false);
+  if (es.info() != Eigen::Success)
+    fail(fn, std::string("the eigenvalues of ") + arg + " could not be computed (QR iteration failed)");
+  return es.eigenvalues();
+}
+
 ExpmResult expm_impl(const MatrixXd& a, Balance balance_mode, const char* fn, bool require_finite) {
   check_square(a, fn, "A");
   const Index n = a.rows();
@@ -705,7 +731,9 @@ ExpmResult expm_impl(const MatrixXd& a, Balance balance_mode, const char* fn, bo
       // rounding errors. With a real spectrum, exp(A) = Q exp(T) Qᵀ for the real Schur form
       // A = Q T Qᵀ, and exp(T) of the triangular T gets the exact diagonal and superdiagonal.
       const Eigen::RealSchur<MatrixXd> schur(b);
-      if (schur.info() == Eigen::Success) {
+      // Entries near the double range can overflow inside the reduction (T with inf/NaN entries):
+      // then the Padé route below, which scales such matrices first, is taken instead.
+      if (schur.info() == Eigen::Success && all_finite(schur.matrixT()) && all_finite(schur.matrixU())) {
         MatrixXd t = schur.matrixT();
         bool triangular = true;
         for (Index i = 0; i + 1 < n && triangular; ++i) triangular = t(i + 1, i) == 0.0;
@@ -758,6 +786,22 @@ LogDet log_det_lu(const MatrixXd& x) {
   r.sign = sign;
   r.ok = std::isfinite(r.log_abs);
   return r;
+}
+
+/// x·2^k with 3 significant digits like num(), for a value that may be beyond the double range.
+std::string num_pow2(double x, int k) {
+  if (x == 0.0 || !std::isfinite(x)) return num(std::ldexp(x, k));
+  const double l = std::log10(std::abs(x)) + k * std::log10(2.0);
+  double exponent = std::floor(l);
+  double mantissa = std::pow(10.0, l - exponent);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.3g", mantissa);
+  if (std::string(buf) == "10") {
+    mantissa = 1.0;
+    exponent += 1;
+  }
+  std::snprintf(buf, sizeof buf, "%s%.3ge%+03d", x < 0 ? "-" : "", mantissa, static_cast<int>(exponent));
+  return buf;
 }
 
 /// A number with 6 significant digits, for quantities compared with a threshold (ρ vs 1).
@@ -982,6 +1026,17 @@ DetExp det_exp(const MatrixXd& a, Balance balance) {
   Sum trace;
   for (Index i = 0; i < n; ++i) trace.add(a(i, i));
   r.trace = trace.value();
+  if (!std::isfinite(r.trace)) {
+    // Tr A itself is beyond the double range (its compensated sum is then NaN): so is the exact
+    // log det exp(A) = Tr A, and det exp(A) = e^{Tr A} is 0 or inf.
+    Sum half;  // Tr A / 2^k, exact up to rounding, to quote its value
+    const int k = 1 + static_cast<int>(std::ceil(std::log2(static_cast<double>(n))));
+    for (Index i = 0; i < n; ++i) half.add(std::ldexp(a(i, i), -k));
+    const bool negative = half.value() < 0;
+    fail(fn, "tr(A) = " + num_pow2(half.value(), k) + " is beyond the double range, so log det exp(A) = tr(A) " +
+                 "overflows to " + (negative ? "-inf (det exp(A) underflows to 0)" : "inf (det exp(A) overflows)") +
+                 "; scale A down");
+  }
 
   ExpmResult e = expm_impl(a, balance, fn, false);
   LogDet ld = log_det_lu(e.value);
@@ -990,6 +1045,9 @@ DetExp det_exp(const MatrixXd& a, Balance balance) {
     const double c = r.trace / static_cast<double>(n);
     MatrixXd shifted = a;
     shifted.diagonal().array() -= c;
+    if (!all_finite(shifted))
+      fail(fn, "exp(A) is out of the double range, and A - cI with c = tr(A)/n = " + num(c) +
+                   " has a diagonal entry beyond the double range (the eigenvalues of A are spread too widely)");
     e = expm_impl(shifted, balance, fn, false);
     ld = log_det_lu(e.value);
     if (!ld.ok)
@@ -1010,6 +1068,16 @@ DetExp det_exp(const MatrixXd& a, Balance balance) {
   return r;
 }
 
+namespace {
+/// Tr(M^k) is not finite although ρ(M) < 1: entries of M so large that its powers overflow before
+/// they shrink (e.g. a nilpotent M with entries near 1e300).
+[[noreturn]] void fail_power_overflow(const char* fn, int k) {
+  fail(fn, "Tr(M^" + std::to_string(k) +
+               ") overflows double precision: the entries of M are too large for the series although its "
+               "spectral radius is below 1; scale M down or use the LU value of log det(I + M)");
+}
+}  // namespace
+
 LogDetSeries log_det_series(const MatrixXd& m, int max_terms, double tolerance) {
   constexpr const char* fn = "matexp.logDetSeries";
   check_square(m, fn, "M");
@@ -1021,15 +1089,19 @@ LogDetSeries log_det_series(const MatrixXd& m, int max_terms, double tolerance) 
   LogDetSeries r;
 
   {
-    const Eigen::EigenSolver<MatrixXd> es(m, false);
-    if (es.info() != Eigen::Success) fail(fn, "the eigenvalues of M could not be computed (QR iteration failed)");
-    for (Index i = 0; i < n; ++i) r.spectral_radius = std::max(r.spectral_radius, std::abs(es.eigenvalues()(i)));
+    const Eigen::VectorXcd ev = eigenvalues_of(m, fn, "M");
+    for (Index i = 0; i < n; ++i) r.spectral_radius = std::max(r.spectral_radius, std::abs(ev(i)));
   }
   {
+    // ‖M‖₂ = 2^e ‖2^{-e}M‖₂ with 2^{-e}M's largest entry in [½, 1): MᵀM would overflow (NaN) for
+    // entries beyond 1e154 and vanish below 1e-154.
+    const double top = m.cwiseAbs().maxCoeff();
+    const int e = top > 0.0 ? std::ilogb(top) + 1 : 0;
+    const MatrixXd ms = m.unaryExpr([e](double x) { return std::ldexp(x, -e); });
     MatrixXd gram;
-    mul(gram, transposed(m), m);
+    mul(gram, transposed(ms), ms);
     const Eigen::SelfAdjointEigenSolver<MatrixXd> es(gram, Eigen::EigenvaluesOnly);
-    r.norm2 = std::sqrt(std::max(es.eigenvalues()(n - 1), 0.0));
+    r.norm2 = std::ldexp(std::sqrt(std::max(es.eigenvalues()(n - 1), 0.0)), e);
   }
   const double rho = r.spectral_radius;
   if (rho >= 1.0)
@@ -1049,6 +1121,7 @@ LogDetSeries log_det_series(const MatrixXd& m, int max_terms, double tolerance) 
   };
   // Relative to the size of the answer: |log det(I + M)|, or |Tr M|, |Tr M²|/2 when that cancels.
   double scale = std::max(std::abs(m.trace()), std::abs(trace_product(m, m)) / 2);
+  if (!std::isfinite(scale)) fail_power_overflow(fn, 2);
   if (std::isfinite(r.log_det)) scale = std::max(scale, std::abs(r.log_det));
   scale = std::max(scale, 1e-300);
   const double log_target = std::log(tolerance * scale);
@@ -1070,7 +1143,9 @@ LogDetSeries log_det_series(const MatrixXd& m, int max_terms, double tolerance) 
   r.partial_sums.reserve(static_cast<std::size_t>(terms));
   Sum sum;
   const auto add_term = [&](int k, double trace_k) {
+    if (!std::isfinite(trace_k)) fail_power_overflow(fn, k);
     sum.add((k % 2 == 1 ? trace_k : -trace_k) / k);
+    if (!std::isfinite(sum.value())) fail_power_overflow(fn, k);
     r.partial_sums.push_back(sum.value());
   };
   {
@@ -1096,9 +1171,8 @@ LogDetSeries log_det_series(const MatrixXd& m, int max_terms, double tolerance) 
 Spectrum spectrum(const MatrixXd& a) {
   constexpr const char* fn = "matexp.spectrum";
   check_square(a, fn, "A");
-  const Eigen::EigenSolver<MatrixXd> es(a, false);
-  if (es.info() != Eigen::Success) fail(fn, "the eigenvalues of A could not be computed (QR iteration failed)");
-  std::vector<std::complex<double>> ev(es.eigenvalues().data(), es.eigenvalues().data() + a.rows());
+  const Eigen::VectorXcd eig = eigenvalues_of(a, fn, "A");
+  std::vector<std::complex<double>> ev(eig.data(), eig.data() + a.rows());
   const auto before = [](const std::complex<double>& p, const std::complex<double>& q) {
     return p.real() != q.real() ? p.real() > q.real() : p.imag() > q.imag();
   };

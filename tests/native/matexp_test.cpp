@@ -678,6 +678,74 @@ TEST(MatexpLogDetSeries, ConvergenceChecks) {
             "matexp.logDetSeries: tolerance must be a number between 0 and 1, got 0");
 }
 
+// ---------------------------------------------------------------- hostile input (fuzz regressions)
+
+TEST(MatexpRegression, LogDetSeriesOfEntriesAtBothEndsOfTheRange) {
+  // Fuzz finding (matexp.logDetSeries NaN, tests/fuzz/corpus/matexp/): Eigen's eigensolver divides M
+  // by its largest entry, the 1e-300 entries underflowed to 0 and ρ(M) came out 0 instead of
+  // √(1.8e308 · 1e-300) = 13407.8; the series then "converged" to 2e-300 (log det(I + M) = 19.0),
+  // and ‖M‖₂ from MᵀM = inf was NaN. ρ is now computed on the balanced matrix.
+  const double big = std::numeric_limits<double>::max();
+  const MatrixXd m = mat({{1e-300, -big}, {1e-300, 1e-300}});
+  EXPECT_EQ(error_of([&] { mx::log_det_series(m, 80); }),
+            "matexp.logDetSeries: the series diverges: the spectral radius of M is 13407.8 (it must be below 1)");
+  const mx::Spectrum s = mx::spectrum(m);
+  expect_rel(std::abs(s.eigenvalues(0)), std::sqrt(big * 1e-300), 1e-14);
+  expect_rel(s.eigenvalues(0).imag(), std::sqrt(big * 1e-300), 1e-14);
+  expect_rel(s.eigenvalues(1).imag(), -std::sqrt(big * 1e-300), 1e-14);
+  // ‖M‖₂ of huge entries: 2^e‖2^{-e}M‖₂, not the NaN of an overflowing MᵀM.
+  const mx::LogDetSeries nil = mx::log_det_series(mat({{0, 1e300}, {0, 0}}));
+  expect_rel(nil.norm2, 1e300, 1e-15);
+  EXPECT_EQ(nil.value, 0.0);
+  EXPECT_EQ(nil.spectral_radius, 0.0);
+  const mx::LogDetSeries tiny = mx::log_det_series(mat({{0.5e-200, 0}, {1e-200, 0.25e-200}}));
+  EXPECT_GT(tiny.norm2, 1e-200);
+  EXPECT_LT(tiny.norm2, 1.2e-200);
+  expect_rel(tiny.value, 0.75e-200, 1e-15);
+}
+
+TEST(MatexpRegression, DetExpWithATraceBeyondTheDoubleRange) {
+  // Tr A = −2e308 is not a double: the compensated sum gave NaN, c = Tr A / n was NaN, and the error
+  // blamed A for a NaN entry it does not have. log det exp(A) = Tr A overflows: said so.
+  const double m = 1e308;
+  EXPECT_EQ(error_of([&] { mx::det_exp(mat({{-m, -m}, {0, -m}})); }),
+            "matexp.detExp: tr(A) = -2e+308 is beyond the double range, so log det exp(A) = tr(A) overflows to -inf "
+            "(det exp(A) underflows to 0); scale A down");
+  EXPECT_EQ(error_of([&] { mx::det_exp(mat({{1.5e308, 0, 0}, {0, 1.5e308, 1}, {0, 0, 1.5e308}})); }),
+            "matexp.detExp: tr(A) = 4.5e+308 is beyond the double range, so log det exp(A) = tr(A) overflows to inf "
+            "(det exp(A) overflows); scale A down");
+  // Tr A finite but A − cI is not: the shift cannot rescue exp(A), and the message says why.
+  EXPECT_EQ(error_of([] { mx::det_exp(mat({{-1.7e308, 0, 0}, {0, 1.7e308, 0}, {0, 1, 1.7e308}})); }),
+            "matexp.detExp: exp(A) is out of the double range, and A - cI with c = tr(A)/n = 5.67e+307 has a "
+            "diagonal entry beyond the double range (the eigenvalues of A are spread too widely)");
+  // Just inside the range: Tr A = −1.5e308 is fine, log det exp(A) = Tr A (through the shift c = Tr A/n).
+  const mx::DetExp d = mx::det_exp(mat({{-0.75e308, 5}, {0, -0.75e308}}));
+  EXPECT_EQ(d.trace, -1.5e308);
+  EXPECT_EQ(d.shift, -0.75e308);
+  expect_rel(d.log_abs_det, -1.5e308, 1e-15);
+  EXPECT_EQ(d.det, 0.0);
+}
+
+TEST(MatexpRegression, SchurOfEntriesNearTheDoubleRangeFallsBackToPade) {
+  // Fuzz finding (FUZZ_RUNS=200000 FUZZ_SEED=1, matexp_fuzz): the real Schur form of this strongly
+  // non-normal matrix overflows (T has inf/NaN entries); exp(T) then took ilogb(NaN) = INT_MAX + 1
+  // pre-scalings (signed overflow, and 2^31 squarings). The Padé route, which scales such matrices
+  // first, is taken instead, and the overflow of exp(A) is reported.
+  const double m = std::numeric_limits<double>::max();
+  const MatrixXd a = mat({{1e8, -11.25, -m, -m, -m},
+                          {-m, -m, 1e8, -0.125, -m},
+                          {-11.25, 1e8, -11.25, -m, -m},
+                          {-m, -m, -m, 1e8, -0.125},
+                          {0, 0, 0, 0, 0}});
+  for (const mx::Balance b : {mx::Balance::automatic, mx::Balance::always, mx::Balance::never}) {
+    EXPECT_EQ(error_of([&] { mx::expm_info(a, b); }),
+              "matexp.expmInfo: exp(A) overflows double precision (an entry exceeds 1.8e308)");
+    EXPECT_EQ(error_of([&] { mx::det_exp(a, b); }),
+              "matexp.detExp: exp(A) is out of the double range even as e^c exp(A - cI) with c = tr(A)/n = -3.6e+307 "
+              "(the eigenvalues of A are spread too widely)");
+  }
+}
+
 // ---------------------------------------------------------------- large matrices
 
 TEST(MatexpLarge, KroneckerSumAt256) {

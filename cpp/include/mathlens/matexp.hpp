@@ -88,6 +88,8 @@ struct DetExp {
   int degree = 0, squarings = 0;
   bool balanced = false;
 };
+/// Throws when Tr A itself is beyond the double range (then so is log det exp(A) = Tr A), or when
+/// exp(A) is out of range even as e^c exp(A − cI).
 DetExp det_exp(const Eigen::MatrixXd& a, Balance balance = Balance::automatic);
 
 /// log det(I + M) = Tr log(I + M) = Σ_{k≥1} (−1)^{k−1} Tr(M^k)/k for ρ(M) < 1 (spec §8a, b).
@@ -104,12 +106,14 @@ struct LogDetSeries {
 };
 /// Sums until the remainder bound is ≤ tolerance · scale, scale = max(|log det(I + M)|, |Tr M|,
 /// |Tr M²|/2) (the LU value of log det decides the number of terms in advance). Each Tr(M^k) is
-/// summed with error-free products. Throws when ρ(M) ≥ 1 (divergence) or when more than max_terms
-/// terms would be needed.
+/// summed with error-free products. ρ(M) comes from the eigenvalues of the balanced M (entries at
+/// both ends of the double range would otherwise underflow inside the eigensolver), ‖M‖₂ from
+/// 2^{-e}M. Throws when ρ(M) ≥ 1 (divergence), when more than max_terms terms would be needed, or
+/// when a Tr(M^k) overflows.
 LogDetSeries log_det_series(const Eigen::MatrixXd& m, int max_terms = 1000, double tolerance = 1e-16);
 
-/// Eigenvalues λ of A and their images e^λ, the eigenvalues of exp(A) (sorted by Re λ, then Im λ,
-/// descending).
+/// Eigenvalues λ of A (of the balanced A, as LAPACK's dgeev) and their images e^λ, the eigenvalues
+/// of exp(A) (sorted by Re λ, then Im λ, descending).
 struct Spectrum {
   Eigen::VectorXcd eigenvalues;
   Eigen::VectorXcd exp_eigenvalues;
