@@ -90,11 +90,14 @@ double set_row(Chain& c, Eigen::Index i, const double* q, Eigen::Index stride, E
 
 /// Deterministic cycles: rows with σ_i = 0 are one-hot with a 1 (P_ij = 1, no EOS); a cycle of such
 /// rows is a closed class of S with row sums 1, i.e. ρ(S) = 1. Each cycle starts at its smallest index.
-ML_COLD std::vector<std::vector<int>> deterministic_cycles(const MatrixXd& p, const VectorXd& sigma) {
+/// With `max_slack` > 0, rows with σ_i ≤ max_slack count as deterministic too (their largest entry
+/// rounds to 1): the cycles that make R overflow although no row is exactly one-hot.
+ML_COLD std::vector<std::vector<int>> deterministic_cycles(const MatrixXd& p, const VectorXd& sigma,
+                                                           double max_slack = 0.0) {
   const Index n = p.rows();
   std::vector<int> next(n, -1);
   for (Index i = 0; i < n; ++i) {
-    if (sigma(i) != 0.0) continue;
+    if (!(sigma(i) <= max_slack)) continue;
     Index arg = 0;
     for (Index j = 1; j < n; ++j)
       if (p(i, j) > p(i, arg)) arg = j;
@@ -692,8 +695,16 @@ ML_COLD Analysis analyze(const MatrixXd& m, const Options& o) {
   // R.
   const auto f = span(w_factor);
   a.rate = a.divergent ? kInf : trace_resolvent(pr.s, pr.sigma, o.progress, f.first, f.second);
-  if (!a.divergent && std::isinf(a.rate))
-    a.warnings.push_back("R overflows: ρ(S) is too close to 1 for double precision");
+  if (!a.divergent && std::isinf(a.rate)) {
+    // R = Σ Tr(S^k) is beyond the double range: ρ(S) = 1 to working precision (a row that leaks less
+    // than ~1e-308 past a self-loop or cycle whose P rounds to 1, e.g. next to a denormal entry).
+    // Reported as divergent, so that R = +∞ exactly when `divergent` (and ρ(S), the bounds and the
+    // series are those of a divergent chain), with the cycles whose leak makes 1/σ overflow.
+    a.divergent = true;
+    a.cycles = deterministic_cycles(p, pr.sigma, 1.0 / std::numeric_limits<double>::max());
+    a.warnings.push_back("R overflows double precision (it exceeds 1.8e308): ρ(S) = 1 to working precision, so the "
+                         "chain is reported as divergent although no row is exactly deterministic");
+  }
 
   // ρ(S).
   report(o.progress, done / total, "spectral radius");
@@ -976,8 +987,10 @@ ML_COLD Sweep sweep(const MatrixXd& m, const std::vector<double>& temperatures, 
     const double from = static_cast<double>(i) / count, to = static_cast<double>(i + 1) / count;
     const double r = div ? kInf : trace_resolvent(s, sigma, o.progress, from, from + 0.9 * (to - from));
     const SpectralRadius rho = spectral_radius(s);
-    const double rv = div ? 1.0 : std::min(rho.value, 1.0);
-    const double rh = div ? 1.0 : std::min(rho.upper, 1.0);
+    // R beyond the double range: ρ(S) = 1 to working precision, as in analyze().
+    const bool at_one = div || std::isinf(r);
+    const double rv = at_one ? 1.0 : std::min(rho.value, 1.0);
+    const double rh = at_one ? 1.0 : std::min(rho.upper, 1.0);
     out.temperatures.push_back(temperatures[i]);
     out.rates.push_back(r);
     out.spectral_radii.push_back(rv);
@@ -1012,7 +1025,15 @@ ML_COLD MatrixXd bigram(const std::vector<int>& tokens, int n, double smoothing)
   if (prev >= 0) c(prev, n) += 1;
   if (!any) fail(fn, "tokens has no token ids (only −1)");
   const double extra = smoothing * (n + 1);
+  // k(n + 1) overflows for a huge k (every row was then (c + k)/inf = 0): divide by k first,
+  // A_ij = (c_ij/k + 1)/(c_i/k + n + 1), which tends to the uniform row 1/(n + 1).
+  const bool huge = !std::isfinite(extra);
   for (Index i = 0; i < n; ++i) {
+    if (huge) {
+      const double total = c.row(i).sum() / smoothing + static_cast<double>(n + 1);
+      c.row(i) = (c.row(i).array() / smoothing + 1.0) / total;
+      continue;
+    }
     const double total = c.row(i).sum() + extra;
     if (!(total > 0))
       fail(fn, "token " + std::to_string(i) + " never occurs and smoothing is 0, so its row is undefined");

@@ -465,6 +465,63 @@ TEST(RepetitionAccuracy, SelfLoopOfOneNextToATinyLeakIsNeverNaN) {
   }
 }
 
+TEST(RepetitionRegression, OverflowingRateIsReportedAsDivergent) {
+  // Fuzz finding (repetition.analyze "R = inf iff divergent", tests/fuzz/corpus/repetition/): row 0 =
+  // (1, 3.05e-310 | EOS 0) leaks σ0 = 6.1e-310 past a self-loop that rounds to 1, so R ≈ 1/σ0 =
+  // 1.6e309 overflows to +∞ while `divergent` said false. ρ(S) = 1 to working precision: the chain is
+  // now reported as divergent, with the self-loop {0} as its cycle and a warning.
+  const MatrixXd p = mat({{1, 3.0512017784984503e-310, 0},
+                          {1.4487240028586098e-09, 0.31111111066039698, 0.68888888789087899}});
+  r::Options o;
+  o.layout = r::Layout::full;
+  const r::Analysis a = r::analyze(p, o);
+  EXPECT_EQ(a.rate, kInf);
+  EXPECT_TRUE(a.divergent);
+  ASSERT_EQ(a.cycles.size(), 1u);
+  EXPECT_EQ(a.cycles[0], std::vector<int>{0});
+  EXPECT_EQ(a.spectral_radius, 1.0);
+  EXPECT_EQ(a.upper_bound, kInf);
+  ASSERT_TRUE(a.rate_from_eigenvalues.has_value());
+  EXPECT_EQ(*a.rate_from_eigenvalues, kInf);
+  bool warned = false;
+  for (const auto& w : a.warnings)
+    warned |= w == "R overflows double precision (it exceeds 1.8e308): ρ(S) = 1 to working precision, so the chain is "
+                   "reported as divergent although no row is exactly deterministic";
+  EXPECT_TRUE(warned);
+  for (const auto& w : a.warnings) EXPECT_EQ(w.find("ρ(S) is within"), std::string::npos) << w;
+  EXPECT_EQ(r::rate(p, o), kInf);
+  const r::Sweep sw = r::sweep(p, {1.0}, o);
+  EXPECT_EQ(sw.rates[0], kInf);
+  EXPECT_EQ(sw.spectral_radii[0], 1.0);
+  // The block-layout case of SelfLoopOfOneNextToATinyLeakIsNeverNaN is divergent in the same sense.
+  const r::Analysis b = r::analyze(mat({{0.29127281820455114, 0.12163040760190047}, {2.7165535227968745e-312, 1}}));
+  EXPECT_EQ(b.rate, kInf);
+  EXPECT_TRUE(b.divergent);
+  ASSERT_EQ(b.cycles.size(), 1u);
+  EXPECT_EQ(b.cycles[0], std::vector<int>{1});
+  // A leak that R can still represent stays finite and not divergent (R ≈ 1/(2·1e-300)).
+  const r::Analysis c = r::analyze(mat({{0.5, 0.4}, {1e-300, 1}}));
+  EXPECT_FALSE(c.divergent);
+  EXPECT_TRUE(std::isfinite(c.rate));
+}
+
+TEST(RepetitionRegression, BigramWithHugeSmoothingIsUniformNotZero) {
+  // Fuzz finding (FUZZ_RUNS=200000 FUZZ_SEED=1, fresh corpus): smoothing = 1.8e308 made k(n + 1)
+  // overflow, and every row was (c + k)/inf = 0 instead of summing to 1.
+  const double k = std::numeric_limits<double>::max();
+  const MatrixXd b = r::bigram({0, 3, 3, 0, 0, -1, 1}, 5, k);
+  ASSERT_EQ(b.rows(), 5);
+  ASSERT_EQ(b.cols(), 6);
+  for (Eigen::Index i = 0; i < 5; ++i) {
+    EXPECT_NEAR(b.row(i).sum(), 1.0, 1e-15) << i;
+    for (Eigen::Index j = 0; j < 6; ++j) EXPECT_NEAR(b(i, j), 1.0 / 6.0, 1e-15) << i << ", " << j;
+  }
+  // Large but finite k(n + 1): the usual formula, nearly uniform with the counts still visible.
+  const MatrixXd c = r::bigram({0, 0, 1}, 2, 1e300);
+  EXPECT_NEAR(c.row(0).sum(), 1.0, 1e-15);
+  EXPECT_NEAR(c(0, 0), 1.0 / 3.0, 1e-15);
+}
+
 TEST(RepetitionStructure, PeriodicReducibleAndEmptyRows) {
   // 2-periodic (bipartite) chain: eigenvalues ±; power iteration needs the shift to converge.
   const MatrixXd bip = mat({{0, 0, 0.6, 0.3}, {0, 0, 0.2, 0.7}, {0.5, 0.4, 0, 0}, {0.1, 0.8, 0, 0}});

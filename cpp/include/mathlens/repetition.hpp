@@ -117,9 +117,11 @@ struct Analysis {
   Chain chain;      ///< the analysed chain (after decoding)
 
   // The repetition rate.
-  double rate = 0;        ///< R = Tr(S(I − S)^{-1}); +inf when divergent
-  bool divergent = false; ///< ρ(S) = 1
-  std::vector<std::vector<int>> cycles;  ///< the deterministic cycles (P = 1 along each) that cause divergence
+  double rate = 0;        ///< R = Tr(S(I − S)^{-1}); +inf exactly when divergent
+  bool divergent = false; ///< ρ(S) = 1: a deterministic cycle, or (with a warning) R beyond the double
+                          ///< range, i.e. ρ(S) = 1 to working precision
+  std::vector<std::vector<int>> cycles;  ///< the deterministic cycles (P = 1 along each) that cause divergence;
+                                         ///< for R beyond the double range, the cycles whose rows leak < 1/1.8e308
 
   // The spectrum of S.
   double spectral_radius = 0;                          ///< ρ(S)
