@@ -272,9 +272,8 @@ Index head_dim_of(Index cols, int heads, const char* fn) {
   return cols / heads;
 }
 
-/// Every check of apply except the finiteness of x.
-Shape validate_apply(Index rows, Index cols, const double* positions, const Options& o) {
-  constexpr const char* fn = "rope.apply";
+/// Every check of apply except the finiteness of x (`fn` names the caller in messages).
+Shape validate_apply(Index rows, Index cols, const double* positions, const Options& o, const char* fn) {
   if (rows < 0 || cols < 0) failf(fn, "x has a negative shape");
   const Index hd = head_dim_of(cols, o.heads, fn);
   if (hd == 0 || hd % 2 != 0) {
@@ -509,8 +508,9 @@ void rotate_rows(const void* x, void* out, bool f32, Index rows, Index cols, Ind
 
 MATHLENS_ROPE_SMALL_BEGIN
 
-void apply_any(const void* x, void* out, bool f32, Index rows, Index cols, const double* positions, const Options& o) {
-  const auto [hd, r] = validate_apply(rows, cols, positions, o);
+void apply_any(const void* x, void* out, bool f32, Index rows, Index cols, const double* positions, const Options& o,
+               const char* fn = "rope.apply", const char* arg = "x") {
+  const auto [hd, r] = validate_apply(rows, cols, positions, o, fn);
   if (rows == 0) return;
   double length = static_cast<double>(rows);
   if (positions) {
@@ -518,10 +518,22 @@ void apply_any(const void* x, void* out, bool f32, Index rows, Index cols, const
     for (Index t = 0; t < rows; ++t) length = std::max(length, positions[t] + 1);
   }
   const Schedule sc = schedule(r, o.base, o.scaling, length);
-  require_finite_block(x, f32, rows, cols, "rope.apply", "x", sc.attention);
-  Angles angles(sc.theta, sc.attention);
+  require_finite_block(x, f32, rows, cols, fn, arg, sc.attention);
+  // YaRN's factor a multiplies cos and sin, as in Hugging Face. A factor so small that a·cos and
+  // a·sin would be subnormal (a few bits of precision: a rotated pair then changed its length by up
+  // to 50%) multiplies the rotated values instead.
+  const bool fold = sc.attention >= 0x1p-960;
+  Angles angles(sc.theta, fold ? sc.attention : 1.0);
   angles.prepare(positions, rows, 1);
   rotate_rows(x, out, f32, rows, cols, o.heads, hd, 0, r / 2, o.pairing, angles);
+  if (!fold)
+    for (Index t = 0; t < rows; ++t)
+      for (Index h = 0; h < o.heads; ++h)
+        for (Index j = 0; j < r; ++j) {
+          const Index at = t * cols + h * hd + j;
+          if (f32) static_cast<float*>(out)[at] = static_cast<float>(static_cast<float*>(out)[at] * sc.attention);
+          else static_cast<double*>(out)[at] *= sc.attention;
+        }
   if (out != x && r < hd) {  // the dims beyond rotaryDim pass unchanged
     const std::size_t elem = f32 ? sizeof(float) : sizeof(double);
     for (Index t = 0; t < rows; ++t)
@@ -738,8 +750,8 @@ MatrixXd expm(const MatrixXd& a) {
 
 // ---------------------------------------------------------------- public: conversion
 
-std::vector<int> permutation(int head_dim, Pairing from, Pairing to, int rotary_dim) {
-  constexpr const char* fn = "rope.permutation";
+namespace {
+std::vector<int> permutation_of(int head_dim, Pairing from, Pairing to, int rotary_dim, const char* fn) {
   check_dim(head_dim, fn);
   const int r = rotary_dim == 0 ? head_dim : rotary_dim;
   if (r < 2 || r > head_dim || r % 2 != 0)
@@ -760,6 +772,11 @@ std::vector<int> permutation(int head_dim, Pairing from, Pairing to, int rotary_
   }
   return perm;
 }
+}  // namespace
+
+std::vector<int> permutation(int head_dim, Pairing from, Pairing to, int rotary_dim) {
+  return permutation_of(head_dim, from, to, rotary_dim, "rope.permutation");
+}
 
 namespace {
 void convert_any(const void* w, void* out, bool f32, Index rows, Index cols, int heads, Pairing from, Pairing to,
@@ -772,7 +789,7 @@ void convert_any(const void* w, void* out, bool f32, Index rows, Index cols, int
   if (hd % 2 != 0 || hd > kMaxDim)
     failf(fn, "w has %lld rows = %d heads × %lld; the head dimension must be an even number up to %d", ll(rows), heads,
           ll(hd), kMaxDim);
-  const std::vector<int> perm = permutation(static_cast<int>(hd), from, to, rotary_dim);
+  const std::vector<int> perm = permutation_of(static_cast<int>(hd), from, to, rotary_dim, fn);
   require_finite_block(w, f32, rows, cols, fn, "w", 0);  // a permutation cannot overflow
   const std::size_t row_bytes = (f32 ? sizeof(float) : sizeof(double)) * static_cast<std::size_t>(cols);
   std::vector<char> tmp(row_bytes * static_cast<std::size_t>(rows));
@@ -807,6 +824,9 @@ ConversionCheck check_conversion(const MatrixXd& wq, const MatrixXd& wk, const M
   if (heads < 1 || wq.rows() % heads != 0)
     failf(fn, "heads must be a positive integer that divides the %lld rows of wq, got %d", ll(wq.rows()), heads);
   const Index hd = wq.rows() / heads, n = x.rows();
+  if (hd % 2 != 0)
+    failf(fn, "wq has %lld rows = %d heads × %lld; the head dimension must be an even number (RoPE rotates pairs)",
+          ll(wq.rows()), heads, ll(hd));
   if (kv_heads < 1 || heads % kv_heads != 0)
     failf(fn, "kvHeads must be a positive integer that divides heads = %d, got %d", heads, kv_heads);
   if (wk.rows() != kv_heads * hd)
@@ -823,10 +843,14 @@ ConversionCheck check_conversion(const MatrixXd& wq, const MatrixXd& wk, const M
   // W Xᵀ is (heads·hd) × n column-major, i.e. exactly the row-major n × (heads·hd) batch apply() takes.
   const auto project = [&](const MatrixXd& w, int h, Pairing p) {
     MatrixXd y = mul_nt(w, x);
+    for (Index k = 0; k < y.size(); ++k)
+      if (!std::isfinite(y.data()[k]))
+        failf(fn, "the projections of x overflow double precision (an entry of W·xᵀ is %.3g); scale the weights or x down",
+              y.data()[k]);
     Options oo = o;
     oo.pairing = p;
     oo.heads = h;
-    apply_any(y.data(), y.data(), false, n, y.rows(), pos, oo);
+    apply_any(y.data(), y.data(), false, n, y.rows(), pos, oo, fn, "the projection W·xᵀ");
     return y;
   };
   const auto scores_of = [&](const MatrixXd& w_q, const MatrixXd& w_k, Pairing p) {
@@ -843,11 +867,17 @@ ConversionCheck check_conversion(const MatrixXd& wq, const MatrixXd& wk, const M
       for (Index t = 0; t < n; ++t)
         for (Index u = 0; u < n; ++u) s(h * n + t, u) = sh(t, u);
     }
+    // Finite projections whose dot products overflow (inf, or inf − inf = NaN in the sums).
+    for (Index k2 = 0; k2 < s.size(); ++k2)
+      if (!std::isfinite(s.data()[k2]))
+        failf(fn, "the scores q·k overflow double precision (the projections reach %.3g and %.3g in magnitude); "
+                  "scale the weights or x down",
+              max_abs(q), max_abs(k));
     return s;
   };
   const auto convert = [&](const MatrixXd& w, int h) {
     MatrixXd out(w.rows(), w.cols());
-    const std::vector<int> perm = permutation(static_cast<int>(hd), o.pairing, to, o.rotary_dim);
+    const std::vector<int> perm = permutation_of(static_cast<int>(hd), o.pairing, to, o.rotary_dim, fn);
     for (Index g = 0; g < h; ++g)
       for (Index j = 0; j < hd; ++j)
         for (Index c = 0; c < w.cols(); ++c) out(g * hd + j, c) = w(g * hd + perm[j], c);
@@ -1003,6 +1033,27 @@ double part_score(const VectorXd& q, const VectorXd& k, Index offset, Index widt
   return sum;
 }
 
+/// e with 2^{-e}·v's largest |entry| in [½, 1) (0 for v = 0). Scores are computed from 2^{-e_q}q and
+/// 2^{-e_k}k and scaled back by 2^{e_q + e_k}: exact for ordinary inputs (powers of 2), and products
+/// such as 1e200·1e200 inside a representable score no longer overflow (inf − inf = NaN).
+int pow2_exponent(const VectorXd& v) {
+  const double m = max_abs(v);
+  return m > 0 ? std::ilogb(m) + 1 : 0;
+}
+VectorXd times_pow2(const VectorXd& v, int e) {
+  VectorXd out(v.size());
+  for (Index i = 0; i < v.size(); ++i) out(i) = std::ldexp(v(i), e);
+  return out;
+}
+
+/// A score beyond the double range is an error, never ±inf or NaN.
+void require_finite_scores(const double* s, Index n, const VectorXd& q, const VectorXd& k, const char* fn) {
+  for (Index i = 0; i < n; ++i)
+    if (!std::isfinite(s[i]))
+      failf(fn, "a score overflows double precision (q and k have entries up to %.3g and %.3g in magnitude); scale q or k down",
+            max_abs(q), max_abs(k));
+}
+
 void check_qk(const VectorXd& q, const VectorXd& k, const char* fn) {
   if (q.size() == 0) failf(fn, "q is empty");
   if (q.size() != k.size()) failf(fn, "q and k must have the same length, got %lld and %lld", ll(q.size()), ll(k.size()));
@@ -1042,11 +1093,18 @@ VectorXd scores(const VectorXd& q, const VectorXd& k, const VectorXd& offsets, c
   require_offsets(offsets, fn, "offsets");
   check_terms(static_cast<double>(offsets.size()) * static_cast<double>(r / 2), fn, "offsets × rotaryDim/2");
   const Schedule sc = schedule(r, o.base, o.scaling, max_abs(offsets) + 1);
+  const int eq = pow2_exponent(q), ek = pow2_exponent(k);
+  const VectorXd qs = times_pow2(q, -eq), ks = times_pow2(k, -ek);
   double pass = 0;  // the dims beyond rotaryDim are not rotated
-  for (Index j = r; j < dim; ++j) pass += q(j) * k(j);
-  const double a2 = sc.attention * sc.attention;
+  for (Index j = r; j < dim; ++j) pass += qs(j) * ks(j);
+  pass = std::ldexp(pass, eq + ek);
+  // a² as 2^{2e_a}·m² (YaRN's factor a may be near the double range itself).
+  const int ea = std::ilogb(sc.attention);
+  const double ma = std::ldexp(sc.attention, -ea);
   VectorXd out(offsets.size());
-  for (Index t = 0; t < offsets.size(); ++t) out(t) = a2 * part_score(q, k, 0, r, o.pairing, sc.theta, offsets(t)) + pass;
+  for (Index t = 0; t < offsets.size(); ++t)
+    out(t) = std::ldexp(ma * ma * part_score(qs, ks, 0, r, o.pairing, sc.theta, offsets(t)), eq + ek + 2 * ea) + pass;
+  require_finite_scores(out.data(), out.size(), q, k, fn);
   return out;
 }
 
@@ -1063,16 +1121,20 @@ MatrixXd scores_2d(const VectorXd& q, const VectorXd& k, const VectorXd& dx, con
     check_terms(static_cast<double>(dx.size()) * static_cast<double>(dy.size()) * static_cast<double>(dim / 2), fn,
                 "cells × dim/2");
   MatrixXd S(dx.size(), dy.size());
+  // Scores of 2^{-e_q}q and 2^{-e_k}k, scaled back (see pow2_exponent).
+  const int eq = pow2_exponent(q), ek = pow2_exponent(k);
+  const VectorXd qs = times_pow2(q, -eq), ks = times_pow2(k, -ek);
   if (encoding == Encoding2d::rope2d) {
     check_axial_shape(dim, 2, fn);
     // qᵀ R_{Δx,Δy} k = (first half at Δx) + (second half at Δy): a sum of two 1-D profiles.
     const VectorXd theta = axial_theta(dim, 2, o);
     VectorXd b(dy.size());
-    for (Index j = 0; j < dy.size(); ++j) b(j) = part_score(q, k, dim / 2, dim / 2, o.pairing, theta, dy(j));
+    for (Index j = 0; j < dy.size(); ++j) b(j) = part_score(qs, ks, dim / 2, dim / 2, o.pairing, theta, dy(j));
     for (Index i = 0; i < dx.size(); ++i) {
-      const double a = part_score(q, k, 0, dim / 2, o.pairing, theta, dx(i));
-      for (Index j = 0; j < dy.size(); ++j) S(i, j) = a + b(j);
+      const double a = part_score(qs, ks, 0, dim / 2, o.pairing, theta, dx(i));
+      for (Index j = 0; j < dy.size(); ++j) S(i, j) = std::ldexp(a + b(j), eq + ek);
     }
+    require_finite_scores(S.data(), S.size(), q, k, fn);
     return S;
   }
   if (encoding == Encoding2d::flattened && (!std::isfinite(width) || width < 1 || width > kMaxPosition))
@@ -1080,7 +1142,10 @@ MatrixXd scores_2d(const VectorXd& q, const VectorXd& k, const VectorXd& dx, con
   const VectorXd theta = plain_theta(dim, o.base);
   for (Index i = 0; i < dx.size(); ++i)
     for (Index j = 0; j < dy.size(); ++j)
-      S(i, j) = part_score(q, k, 0, dim, o.pairing, theta, encoding == Encoding2d::flattened ? dx(i) * width + dy(j) : dx(i) + dy(j));
+      S(i, j) = std::ldexp(
+          part_score(qs, ks, 0, dim, o.pairing, theta, encoding == Encoding2d::flattened ? dx(i) * width + dy(j) : dx(i) + dy(j)),
+          eq + ek);
+  require_finite_scores(S.data(), S.size(), q, k, fn);
   return S;
 }
 

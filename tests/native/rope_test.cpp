@@ -670,6 +670,117 @@ r::Options scaling_options(const json& c) {
 
 }  // namespace
 
+// ---------------------------------------------------------------- hostile input (rope_fuzz findings)
+
+TEST(RopeRegression, ErrorsOfConversionNameTheCaller) {
+  // convertWeights and checkConversion reported their option errors as "rope.permutation: …" and
+  // "rope.apply: …" (the helpers they call), not under their own names.
+  EXPECT_EQ(error_of([] { r::convert_weights(RM::Zero(12, 2), 2, r::Pairing::interleaved, r::Pairing::half, -2); }),
+            "rope.convertWeights: rotaryDim must be an even integer from 2 to 6 (the head dimension), got -2");
+  float wf[8] = {0}, of[8];
+  EXPECT_EQ(error_of([&] { r::convert_weights(wf, of, 4, 2, 1, r::Pairing::half, r::Pairing::interleaved, 6); }),
+            "rope.convertWeights: rotaryDim must be an even integer from 2 to 4 (the head dimension), got 6");
+  r::Options bad;
+  bad.base = 0.5;
+  EXPECT_EQ(error_of([&] { r::check_conversion(MatrixXd::Ones(8, 3), MatrixXd::Ones(4, 3), MatrixXd::Ones(2, 3), {}, 2, 1, r::Pairing::half, bad); }),
+            "rope.checkConversion: base must be a finite number greater than 1, got 0.5");
+  r::Options rot;
+  rot.rotary_dim = 6;
+  EXPECT_EQ(error_of([&] { r::check_conversion(MatrixXd::Ones(8, 3), MatrixXd::Ones(4, 3), MatrixXd::Ones(2, 3), {}, 2, 1, r::Pairing::half, rot); }),
+            "rope.checkConversion: rotaryDim must be an even integer from 2 to 4 (the head dimension), got 6");
+  EXPECT_EQ(error_of([] { r::check_conversion(MatrixXd::Ones(6, 3), MatrixXd::Ones(3, 3), MatrixXd::Ones(2, 3), {}, 2, 1, r::Pairing::half); }),
+            "rope.checkConversion: wq has 6 rows = 2 heads × 3; the head dimension must be an even number (RoPE rotates pairs)");
+}
+
+TEST(RopeRegression, CheckConversionOverflowIsAnErrorNotNaN) {
+  // Finite weights whose scores overflow gave NaN scores (inf − inf in q·k); projections that
+  // overflow were reported as "x has a non-finite entry" although x is finite.
+  MatrixXd wq = MatrixXd::Constant(4, 2, 0.625), wk = MatrixXd::Constant(2, 2, 0.625);
+  wq(0, 0) = 1e200;
+  wk(1, 0) = -1e200;
+  const MatrixXd x = (MatrixXd(2, 2) << 1, 0.5, -0.25, 1).finished();
+  EXPECT_EQ(error_of([&] { r::check_conversion(wq, wk, x, {}, 2, 1, r::Pairing::half); }),
+            "rope.checkConversion: the scores q·k overflow double precision (the projections reach 1e+200 and 1e+200 "
+            "in magnitude); scale the weights or x down");
+  wq(0, 0) = 1.7976931348623157e308;
+  EXPECT_EQ(error_of([&] { r::check_conversion(wq, wk, x, {}, 2, 1, r::Pairing::half); }),
+            "rope.checkConversion: the projection W·xᵀ has entries up to 1.8e+308 in magnitude; rotated they could "
+            "exceed the largest float64");
+  MatrixXd wbig = MatrixXd::Constant(2, 2, 1.5e308);
+  EXPECT_EQ(error_of([&] { r::check_conversion(wbig, wbig, MatrixXd::Ones(1, 2), {}, 1, 1, r::Pairing::half); }),
+            "rope.checkConversion: the projections of x overflow double precision (an entry of W·xᵀ is inf); scale the "
+            "weights or x down");
+}
+
+TEST(RopeRegression, ScoresOfHugeEntriesAreScaledOrAnError) {
+  // q·k with entries near 1e200 overflowed inside a representable score (inf − inf = NaN); q and k
+  // are now scaled by powers of 2 first.
+  const VectorXd q = vec({1e200, 1e200}), k = vec({1e200, -1e200});
+  EXPECT_EQ(r::scores(q, k, vec({0}))(0), 0.0);  // qᵀk = 1e400 − 1e400
+  // offset 1: qᵀR₁k = 1e400·(cos 1 − sin 1 − sin 1 − cos 1)… beyond the double range: an error.
+  EXPECT_EQ(error_of([&] { r::scores(q, k, vec({1})); }),
+            "rope.scores: a score overflows double precision (q and k have entries up to 1e+200 and 1e+200 in magnitude); "
+            "scale q or k down");
+  const VectorXd big = vec({12.125, 224.84375, -1.3676981325261295e-08, -1.7976931348623157e308});
+  const VectorXd kb = vec({3.902241587638855e-06, -7.375, -1.7976931348623157e308, 1.75});
+  r::Options half;
+  half.pairing = r::Pairing::half;
+  EXPECT_EQ(error_of([&] { r::scores(big, kb, vec({1.75}), half); }),
+            "rope.scores: a score overflows double precision (q and k have entries up to 1.8e+308 and 1.8e+308 in "
+            "magnitude); scale q or k down");
+  // Tiny and huge together: the exact score 1e300 · 1e-300 = 1 at offset 0.
+  EXPECT_NEAR(r::scores(vec({1e300, 0}), vec({1e-300, 0}), vec({0}))(0), 1.0, 1e-15);
+  // YaRN's attention factor a = 1e200: a² overflows, but a zero rotated score stays 0 (was inf·0 = NaN).
+  r::Options yarn;
+  yarn.scaling.kind = r::ScalingKind::yarn;
+  yarn.scaling.factor = 4;
+  yarn.scaling.original_context = 4096;
+  yarn.scaling.attention_factor = 1e200;
+  EXPECT_EQ(r::scores(vec({1, 0}), vec({0, 1}), vec({0}), yarn)(0), 0.0);
+  EXPECT_EQ(error_of([&] { r::scores(vec({1, 0}), vec({0, 1}), vec({1}), yarn); }),
+            "rope.scores: a score overflows double precision (q and k have entries up to 1 and 1 in magnitude); scale q "
+            "or k down");
+  // 2-D scores: the same scaling.
+  const MatrixXd s2 = r::scores_2d(vec({1e200, 1e200, 1e200, 1e200}), vec({1e200, -1e200, 1e200, -1e200}), vec({0}),
+                                   vec({0}), r::Encoding2d::rope2d);
+  EXPECT_EQ(s2(0, 0), 0.0);
+  EXPECT_EQ(error_of([] {
+              r::scores_2d(vec({1e200, 0, 0, 0}), vec({1e200, 0, 0, 0}), vec({0}), vec({0}), r::Encoding2d::sum);
+            }),
+            "rope.scores2d: a score overflows double precision (q and k have entries up to 1e+200 and 1e+200 in "
+            "magnitude); scale q or k down");
+  // Ordinary inputs are unchanged (the scaling is by powers of 2).
+  EXPECT_NEAR(r::scores(Q, K, vec({-3}))(0), 0.016991833351582643, 1e-16);
+}
+
+TEST(RopeRegression, TinyYarnAttentionFactorKeepsFullPrecision) {
+  // a·cos and a·sin with a subnormal attention factor (a = 1e-320 has 9 significant bits) changed
+  // the length of rotated pairs by up to 50% (a = 5e-324: a·cos ∈ {0, 5e-324}); such a factor now
+  // multiplies the rotated values instead.
+  r::Options o;
+  o.scaling.kind = r::ScalingKind::yarn;
+  o.scaling.factor = 4;
+  o.scaling.original_context = 4096;
+  o.scaling.attention_factor = 1e-320;
+  const RM x = rows({{1e300, 0, 3e299, -2e299}});
+  const VectorXd th = r::frequencies(4, o);
+  const RM out = r::apply(x, vec({1}), o);
+  const double a = 1e-320;
+  const double want[4] = {a * (1e300 * std::cos(th(0))), a * (1e300 * std::sin(th(0))),
+                          a * (3e299 * std::cos(th(1)) + 2e299 * std::sin(th(1))),
+                          a * (3e299 * std::sin(th(1)) - 2e299 * std::cos(th(1)))};
+  for (int j = 0; j < 4; ++j) EXPECT_NEAR(out(0, j), want[j], 4 * kEps * 1e-20) << j;
+  // float32, and the smallest factor: the pair keeps its length a·|x|.
+  o.scaling.attention_factor = 4.9406564584124654e-324;
+  const float xf[2] = {1e30f, 0};
+  float of[2];
+  const double pos = 1;
+  r::apply(xf, of, 1, 2, &pos, o);
+  EXPECT_EQ(of[0], 0.0f);  // 4.9e-294 underflows float32
+  const RM big = r::apply(rows({{1e300, 0}}), vec({1}), o);
+  EXPECT_NEAR(std::hypot(big(0, 0), big(0, 1)), 4.9406564584124654e-24, 1e-15 * 4.94e-24);
+}
+
 TEST(RopeFixtures, ApplyAgainstHuggingFaceAndMetaForms) {
   const json& fx = fixtures();
   ASSERT_GE(fx["apply"].size(), 16u);

@@ -83,7 +83,8 @@ Eigen::VectorXd frequencies(int dim, const Options& options = {}, double length 
 /// Applies 1-D RoPE to every row of the row-major rows×cols block `x`: row t is rotated by R_{p_t},
 /// p_t = positions[t] (positions == nullptr: p_t = t). Angles are evaluated in double precision for
 /// float input too; `out` may equal `x` (in place) but must not otherwise overlap it. YaRN's
-/// attention factor multiplies the rotated dims, as in Hugging Face. Integer positions use exact
+/// attention factor multiplies the rotated dims, as in Hugging Face (cos and sin scaled; a factor below
+/// 2^-960 multiplies the rotated values instead, keeping full precision). Integer positions use exact
 /// sin/cos at √L coarse steps and the angle addition formula in between (error ≤ 3 ulp plus the
 /// inherent |p θ| ulp of the angle itself).
 void apply(const double* x, double* out, Eigen::Index rows, Eigen::Index cols, const double* positions,
@@ -206,7 +207,9 @@ Family generator_family(const FamilyParams& params, const std::array<double, 2>&
 /// S_j(r) = Σ_{i<j} e^{i r θ_i} (MATH.md §4a), at each offset r.
 Eigen::VectorXd decay(int dim, const Eigen::VectorXd& offsets, const Options& options = {});
 
-/// s(r) = qᵀ R_r k = (R_m q)ᵀ (R_{m+r} k) for each offset r (depends on r only).
+/// s(r) = qᵀ R_r k = (R_m q)ᵀ (R_{m+r} k) for each offset r (depends on r only). q and k are scaled
+/// by powers of 2 first, so products of huge entries inside a representable score do not overflow;
+/// a score beyond the double range is an error (also in scores_2d).
 Eigen::VectorXd scores(const Eigen::VectorXd& q, const Eigen::VectorXd& k, const Eigen::VectorXd& offsets,
                        const Options& options = {});
 
