@@ -6,8 +6,9 @@
  * the n×n non-EOS block of its transition matrix (rows sum to ≤ 1, the rest of each row goes to EOS),
  * or the full n×(n+1) matrix with the EOS column last. With S = P∘P (entrywise square), the post's
  * repetition rate is R = Σ_k Tr(S^k) = Tr(S(I − S)^{-1}) = Σ λ/(1 − λ): the chance, summed over start
- * tokens and loop lengths, that a loop w1→…→wk→w1 is walked twice in a row. R = ∞ exactly when the
- * decoded chain has a deterministic cycle (greedy decoding with a cycle).
+ * tokens and loop lengths, that a loop w1→…→wk→w1 is walked twice in a row. R = ∞ when the decoded
+ * chain has a deterministic cycle (greedy decoding with a cycle), or — with a warning — when R is
+ * finite but beyond the double range (a loop that leaks less than ~1e-308 per step).
  *
  * ```ts
  * const P = [[0.5, 0.3, 0.1], [0.2, 0.2, 0.5], [0.4, 0.4, 0.1]];
@@ -150,7 +151,7 @@ export interface RepetitionAnalysis {
   zeta: number;
   /** R = Tr(S(I − S)^{-1}); Infinity when divergent. Accurate to a few n·ε relative even when ρ(S) ≈ 1. */
   rate: number;
-  /** ρ(S) = 1: the decoded chain has a deterministic cycle. */
+  /** ρ(S) = 1: the decoded chain has a deterministic cycle; or (with a warning) R is beyond the double range. */
   divergent: boolean;
   /** The deterministic cycles (P = 1 along each), each from its smallest token index. */
   cycles: number[][];
