@@ -451,14 +451,45 @@ inline Index rotate_interleaved_simd(const T* x, T* out, Index m, const double* 
   }
   return even;
 }
+
+/// Half-split float32 pairs, four at a time (u = x[i..i+3], v = x[m+i..m+i+3]): the same f64x2
+/// arithmetic as the scalar loop, so bit-identical; float64 is left to the auto-vectorised loop,
+/// which is already at native speed. x may equal out. Returns the pairs done (a multiple of 4).
+inline Index rotate_half_simd(const float* x, float* out, Index m, const double* c, const double* s) {
+  const Index done = m - m % 4;
+  for (Index i = 0; i < done; i += 4) {
+    const v128_t u4 = wasm_v128_load(x + i), v4 = wasm_v128_load(x + m + i);
+    v128_t ou[2], ov[2];
+    for (int h = 0; h < 2; ++h) {  // lanes 0-1, then 2-3
+      const v128_t u = wasm_f64x2_promote_low_f32x4(h ? wasm_i64x2_shuffle(u4, u4, 1, 0) : u4);
+      const v128_t v = wasm_f64x2_promote_low_f32x4(h ? wasm_i64x2_shuffle(v4, v4, 1, 0) : v4);
+      const v128_t cv = wasm_v128_load(c + i + 2 * h), sv = wasm_v128_load(s + i + 2 * h);
+      ou[h] = wasm_f32x4_demote_f64x2_zero(wasm_f64x2_sub(wasm_f64x2_mul(u, cv), wasm_f64x2_mul(v, sv)));
+      ov[h] = wasm_f32x4_demote_f64x2_zero(wasm_f64x2_add(wasm_f64x2_mul(v, cv), wasm_f64x2_mul(u, sv)));
+    }
+    wasm_v128_store(out + i, wasm_i64x2_shuffle(ou[0], ou[1], 0, 2));
+    wasm_v128_store(out + m + i, wasm_i64x2_shuffle(ov[0], ov[1], 0, 2));
+  }
+  return done;
+}
 #endif
+
+/// The first pairs of a half-split part done by a SIMD kernel where there is one (wasm, float32).
+template <class T>
+inline Index rotate_half_fast(const T* x, T* out, Index m, const double* c, const double* s) {
+#if defined(__wasm_simd128__)
+  if constexpr (std::is_same_v<T, float>) return rotate_half_simd(x, out, m, c, s);
+#endif
+  (void)x, (void)out, (void)m, (void)c, (void)s;
+  return 0;
+}
 
 /// Rotates the m pairs of one part by the row's cos/sin: out of place (x and out do not overlap).
 template <class T>
 inline void rotate_pairs(const T* __restrict x, T* __restrict out, Index m, Pairing pairing,
                          const double* __restrict c, const double* __restrict s) {
   if (pairing == Pairing::half) {
-    for (Index i = 0; i < m; ++i) {
+    for (Index i = rotate_half_fast(x, out, m, c, s); i < m; ++i) {
       const double u = x[i], v = x[i + m];
       out[i] = static_cast<T>(u * c[i] - v * s[i]);
       out[i + m] = static_cast<T>(v * c[i] + u * s[i]);
@@ -481,7 +512,7 @@ template <class T>
 inline void rotate_pairs_inplace(T* __restrict x, Index m, Pairing pairing, const double* __restrict c,
                                  const double* __restrict s) {
   if (pairing == Pairing::half) {
-    for (Index i = 0; i < m; ++i) {
+    for (Index i = rotate_half_fast(x, x, m, c, s); i < m; ++i) {
       const double u = x[i], v = x[i + m];
       x[i] = static_cast<T>(u * c[i] - v * s[i]);
       x[i + m] = static_cast<T>(v * c[i] + u * s[i]);
