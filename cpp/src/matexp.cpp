@@ -158,10 +158,8 @@ void swap_rows_and_columns(MatrixXd& a, Index i, Index j) {
 }
 
 bool all_finite(const MatrixXd& a) {
-  const double* p = a.data();
-  for (Index k = 0; k < a.size(); ++k)
-    if (!std::isfinite(p[k])) return false;
-  return true;
+  // x·0 is 0 for finite x and NaN for ±inf and NaN: one vectorised pass without a branch per entry.
+  return std::isfinite((a.array() * 0.0).sum());
 }
 
 bool is_upper_triangular(const MatrixXd& a) {
@@ -981,10 +979,9 @@ RankOne exp_rank_one(const VectorXd& x, const VectorXd& y) {
   constexpr const char* fn = "matexp.expRankOne";
   RankOne r = scalars(x, y, fn);
   const Index d = x.size();
-  const auto outer = [&](double c) {  // I + c x yᵀ
-    MatrixXd e(d, d);
-    for (Index j = 0; j < d; ++j)
-      for (Index i = 0; i < d; ++i) e(i, j) = (c * x(i)) * y(j) + (i == j ? 1.0 : 0.0);
+  const auto outer = [&](double c) {  // I + c x yᵀ, entry by entry (c x_i) y_j + δ_ij, as Eigen's rank-1 update
+    MatrixXd e = MatrixXd::Identity(d, d);
+    e.noalias() += (c * x) * y.transpose();
     return e;
   };
   r.exp = outer(r.phi);
