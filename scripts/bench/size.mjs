@@ -41,13 +41,17 @@ const log = (msg) => process.stderr.write(`[bench:size] ${msg}\n`);
 
 // ---- sizes -------------------------------------------------------------------------------------
 const gzipCache = new Map();
+/** Length of `bytes` after gzip -9 -n (zlib level 9 when gzip is missing). */
+function gzipBytes(bytes) {
+  const g = spawnSync('gzip', ['-9', '-c', '-n'], { input: bytes, maxBuffer: 256 * 2 ** 20 });
+  return !g.error && g.status === 0 ? g.stdout.length : gzipSync(bytes, { level: 9 }).length;
+}
+
 /** { file, raw, gzip } with gzip -9 -n (zlib level 9 when gzip is missing). */
 function size(file) {
   if (gzipCache.has(file)) return gzipCache.get(file);
   const bytes = readFileSync(file);
-  const g = spawnSync('gzip', ['-9', '-c', '-n'], { input: bytes, maxBuffer: 256 * 2 ** 20 });
-  const gz = !g.error && g.status === 0 ? g.stdout.length : gzipSync(bytes, { level: 9 }).length;
-  const s = { file: relative(ROOT, file), raw: bytes.length, gzip: gz };
+  const s = { file: relative(ROOT, file), raw: bytes.length, gzip: gzipBytes(bytes) };
   gzipCache.set(file, s);
   return s;
 }
@@ -114,8 +118,7 @@ async function minifiedApi() {
   const { output } = await bundle.generate({ format: 'esm', minify: true });
   await bundle.close();
   const code = Buffer.from(output.filter((c) => c.type === 'chunk').map((c) => c.code).join('\n'));
-  const g = spawnSync('gzip', ['-9', '-c', '-n'], { input: code, maxBuffer: 256 * 2 ** 20 });
-  return { file: 'dist/index.js + imports, bundled and minified (rolldown)', raw: code.length, gzip: !g.error && g.status === 0 ? g.stdout.length : gzipSync(code, { level: 9 }).length };
+  return { file: 'dist/index.js + imports, bundled and minified (rolldown)', raw: code.length, gzip: gzipBytes(code) };
 }
 const apiMin = await minifiedApi();
 core.shipped = { raw: sum(core.wasm, 'raw') + sum(core.emscriptenJs, 'raw') + apiMin.raw, gzip: sum(core.wasm, 'gzip') + sum(core.emscriptenJs, 'gzip') + apiMin.gzip };

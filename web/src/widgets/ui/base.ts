@@ -31,6 +31,8 @@ export abstract class MathLensElement extends HTMLElement {
   private widgetMessages: string[] | null = null;
   /** A malformed `heading-level` (the one attribute the base class reads besides `lang`). */
   private headingError: ((lang: Lang) => string) | null = null;
+  /** Whether the error box currently lists the heading-level error. */
+  private headingErrorShown = false;
 
   constructor(...styles: CSSStyleSheet[]) {
     super();
@@ -149,11 +151,10 @@ export abstract class MathLensElement extends HTMLElement {
     const lang = this.language;
     const changed = lang !== this.rendered;
     this.rendered = lang;
-    const hadHeadingError = this.errorBox.dataset.heading === '1';
     this.render(lang, changed);
     this.applyHeadingLevel();
     // A heading-level error appears (or goes) even when render() did not touch the error box.
-    if (hadHeadingError !== !!this.headingError) this.showError(lang, this.widgetMessages);
+    if (this.headingErrorShown !== !!this.headingError) this.showError(lang, this.widgetMessages);
   }
 
   /**
@@ -200,7 +201,7 @@ export abstract class MathLensElement extends HTMLElement {
   protected showError(lang: Lang, widgetMessages: string[] | null): void {
     this.widgetMessages = widgetMessages;
     const messages = [...(widgetMessages ?? []), ...(this.headingError ? [this.headingError(lang)] : [])];
-    this.errorBox.dataset.heading = this.headingError ? '1' : '';
+    this.headingErrorShown = !!this.headingError;
     const on = messages.length > 0;
     this.errorBox.hidden = !on;
     if (on) {
