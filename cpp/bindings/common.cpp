@@ -1,6 +1,8 @@
 // Out-of-line helpers of the embind layer (see common.hpp).
 #include "common.hpp"
 
+#include <algorithm>
+
 namespace mathlens::bindings {
 
 val guarded_call(const char* fn, val (*call)(void*), void* context) {
@@ -25,6 +27,9 @@ Eigen::VectorXd vector(std::uintptr_t address, int n) {
 }
 void write(std::uintptr_t address, const Eigen::MatrixXd& m) {
   Eigen::Map<RowMajor>(out(address), m.rows(), m.cols()) = m;
+}
+void write_rows(std::uintptr_t address, const RowMajor& m) {
+  std::copy(m.data(), m.data() + m.size(), out(address));
 }
 
 }  // namespace mathlens::bindings

@@ -44,6 +44,8 @@ Eigen::MatrixXd matrix(std::uintptr_t address, int rows, int cols);
 Eigen::VectorXd vector(std::uintptr_t address, int n);
 /// Writes m row-major at `address`.
 void write(std::uintptr_t address, const Eigen::MatrixXd& m);
+/// Writes a row-major m at `address`: one block copy.
+void write_rows(std::uintptr_t address, const RowMajor& m);
 
 inline val optional(const std::optional<double>& x) { return x ? val(*x) : val::null(); }
 

@@ -53,8 +53,8 @@ val rank_one_scalars(const m::RankOne& r) {
 val exp_rank_one(std::uintptr_t x, int nx, std::uintptr_t y, int ny, std::uintptr_t result) {
   return guard("matexp.expRankOne", [&] {
     const m::RankOne r = m::exp_rank_one(vector(x, nx), vector(y, ny));
-    write(result, r.exp);
-    write(result + sizeof(double) * r.exp.size(), r.inverse);
+    write_rows(result, r.exp);
+    write_rows(result + sizeof(double) * r.exp.size(), r.inverse);
     return rank_one_scalars(r);
   });
 }

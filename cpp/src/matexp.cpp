@@ -157,7 +157,8 @@ void swap_rows_and_columns(MatrixXd& a, Index i, Index j) {
   for (Index k = 0; k < a.rows(); ++k) std::swap(a(k, i), a(k, j));
 }
 
-bool all_finite(const MatrixXd& a) {
+template <class M>
+bool all_finite(const M& a) {
   // x·0 is 0 for finite x and NaN for ±inf and NaN: one vectorised pass without a branch per entry.
   return std::isfinite((a.array() * 0.0).sum());
 }
@@ -980,7 +981,7 @@ RankOne exp_rank_one(const VectorXd& x, const VectorXd& y) {
   RankOne r = scalars(x, y, fn);
   const Index d = x.size();
   const auto outer = [&](double c) {  // I + c x yᵀ, entry by entry (c x_i) y_j + δ_ij, as Eigen's rank-1 update
-    MatrixXd e = MatrixXd::Identity(d, d);
+    RankOne::Matrix e = RankOne::Matrix::Identity(d, d);
     e.noalias() += (c * x) * y.transpose();
     return e;
   };

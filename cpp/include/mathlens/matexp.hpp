@@ -63,8 +63,11 @@ struct RankOne {
   double psi = 1;      ///< ψ(s) = (1 − e⁻ˢ)/s = −expm1(−s)/s, ψ(0) = 1
   double det = 1;      ///< det exp(x yᵀ) = eˢ (0 when eˢ underflows; log_det is exact)
   double log_det = 0;  ///< s
-  Eigen::MatrixXd exp;      ///< I + φ x yᵀ
-  Eigen::MatrixXd inverse;  ///< I − ψ x yᵀ
+  /// Row-major: the layout of the wasm heap and of NumPy, so the d² entries cross the boundary as
+  /// one block copy (the closed form is O(d²), and a transposing copy doubled its cost).
+  using Matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  Matrix exp;      ///< I + φ x yᵀ
+  Matrix inverse;  ///< I − ψ x yᵀ
 };
 /// Both matrices (d × d) and the scalars. Throws when an entry overflows (|s| ≳ 709).
 RankOne exp_rank_one(const Eigen::VectorXd& x, const Eigen::VectorXd& y);
