@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, MathLensError, toRows, type AttentionResult, type Matrix, type MathLens } from 'mathlens';
+import { errorOf } from './errors';
 
 let ml: MathLens;
 beforeAll(async () => {
@@ -46,16 +47,6 @@ function relDiff(x: Matrix | number[][], ref: number[][]): number {
     });
   });
   return diff / scale;
-}
-
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MathLensError);
-    return (e as Error).message;
-  }
-  return '(no error)';
 }
 
 const rowSums = (m: Matrix) => toRows(m).map((r) => r.reduce((s, x) => s + x, 0));

@@ -4,22 +4,13 @@
 // messages of both layers (TypeScript checks and the C++ core).
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, MathLensError, type LayerCost, type LayerOptions, type MathLens } from 'mathlens';
+import { init, type LayerCost, type LayerOptions, type MathLens } from 'mathlens';
+import { errorOf } from './errors';
 
 let ml: MathLens;
 beforeAll(async () => {
   ml = await init();
 });
-
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MathLensError);
-    return (e as Error).message;
-  }
-  return '(no error)';
-}
 
 const cross = (r: LayerCost, key: string) => {
   const x = r.crossovers.find((c) => c.key === key);

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, MathLensError, toRows, type MathLens, type NormalLike } from 'mathlens';
+import { errorOf } from './errors';
 
 let ml: MathLens;
 beforeAll(async () => {
@@ -18,16 +19,6 @@ const Q3 = { mean: [0, 1, 1], cov: [[1, 0, 0], [0, 2, 0], [0, 0, 3]] };
 function expectRel(actual: number | null, expected: number, rtol: number, what = '') {
   expect(actual, what).not.toBeNull();
   expect(Math.abs((actual as number) - expected), what).toBeLessThanOrEqual(rtol * Math.max(Math.abs(expected), 1e-300));
-}
-
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MathLensError);
-    return (e as Error).message;
-  }
-  return '(no error)';
 }
 
 describe('worked numbers (MATH.md §2d)', () => {

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, MathLensError, toRows, type Matrix, type MathLens } from 'mathlens';
+import { errorOf } from './errors';
 
 let ml: MathLens;
 beforeAll(async () => {
@@ -12,16 +13,6 @@ beforeAll(async () => {
 });
 
 const EPS = 2 ** -52;
-
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MathLensError);
-    return (e as Error).message;
-  }
-  return '(no error)';
-}
 
 function expectRel(actual: number, expected: number, rtol: number, what = '') {
   expect(Math.abs(actual - expected), what).toBeLessThanOrEqual(rtol * Math.max(Math.abs(expected), 1e-300));

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, MathLensError, toRows, type MathLens, type Matrix, type OrthogonalConstruction } from 'mathlens';
+import { errorOf } from './errors';
 
 let ml: MathLens;
 beforeAll(async () => {
@@ -14,15 +15,6 @@ beforeAll(async () => {
 const EPS = 2 ** -52;
 const ALL: OrthogonalConstruction[] = ['rotation', 'householder', 'simplest'];
 
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MathLensError);
-    return (e as Error).message;
-  }
-  return '(no error)';
-}
 function maxDiff(m: Matrix, want: number[][], scale = 1): number {
   const r = toRows(m);
   let worst = 0;

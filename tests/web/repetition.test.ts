@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, MathLensError, toRows, type MathLens, type RepetitionAnalysis } from 'mathlens';
+import { errorOf } from './errors';
 
 let ml: MathLens;
 beforeAll(async () => {
@@ -20,16 +21,6 @@ function expectRel(actual: number | null | undefined, expected: number, rtol: nu
   expect(actual, what).not.toBeNull();
   expect(actual, what).not.toBeUndefined();
   expect(Math.abs((actual as number) - expected), what).toBeLessThanOrEqual(rtol * Math.max(Math.abs(expected), 1e-300));
-}
-
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MathLensError);
-    return (e as Error).message;
-  }
-  return '(no error)';
 }
 
 const bound = (a: RepetitionAnalysis, name: string) => a.lowerBounds.find((b) => b.name === name)!;

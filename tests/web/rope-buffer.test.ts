@@ -9,7 +9,6 @@ import createMathLensModule from '../../web/src/wasm/mathlens.mjs';
 import {
   createApi,
   init,
-  MathLensError,
   type ApplyOptions,
   type AxialApplyOptions,
   type Float32Matrix,
@@ -17,21 +16,12 @@ import {
   type Matrix,
   type WasmMatrix,
 } from 'mathlens';
+import { errorOf } from './errors';
 
 let ml: MathLens;
 beforeAll(async () => {
   ml = await init();
 });
-
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MathLensError);
-    return (e as Error).message;
-  }
-  return '(no error)';
-}
 
 /** Seeded normal numbers (Box–Muller on a 32-bit LCG). */
 function randn(n: number, seed: number): Float64Array {

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, MathLensError, toRows, type MathLens, type Matrix } from 'mathlens';
+import { errorOf } from './errors';
 
 let ml: MathLens;
 beforeAll(async () => {
@@ -14,16 +15,6 @@ beforeAll(async () => {
 const EPS = 2 ** -52;
 const Q = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
 const K = [-0.1, 0.05, 0.2, -0.03, 0.07, 0.11, -0.2, 0.04];
-
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MathLensError);
-    return (e as Error).message;
-  }
-  return '(no error)';
-}
 
 function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
