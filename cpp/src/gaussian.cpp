@@ -238,14 +238,16 @@ TraceTerm trace_term_impl(const Checked& p, const Checked& q, const LLT& lp, con
   const MatrixXd half =
       ep.eigenvectors() * lam.cwiseMax(0.0).cwiseSqrt().asDiagonal() * ep.eigenvectors().transpose();
   const MatrixXd m = half * q.cov * half;
-  Eigen::SelfAdjointEigenSolver<MatrixXd> em(0.5 * (m + m.transpose()), Eigen::EigenvaluesOnly);
+  const MatrixXd sym = 0.5 * (m + m.transpose());  // solvers take a MatrixXd: one instantiation each (wasm size)
+  Eigen::SelfAdjointEigenSolver<MatrixXd> em(sym, Eigen::EigenvaluesOnly);
   return {em.eigenvalues().cwiseMax(0.0).cwiseSqrt().sum(), Route::eigen};
 }
 
 /// Version 2: Tr((Σp Σq)^½) = Σ √λ over the eigenvalues of the non-symmetric product.
 double trace_term_product(const Checked& p, const Checked& q) {
   const double a = joint_scale(p.cov, q.cov);
-  Eigen::EigenSolver<MatrixXd> es((p.cov / a) * (q.cov / a), false);
+  const MatrixXd product = (p.cov / a) * (q.cov / a);
+  Eigen::EigenSolver<MatrixXd> es(product, false);
   double sum = 0.0;
   for (Eigen::Index i = 0; i < es.eigenvalues().size(); ++i) sum += std::sqrt(es.eigenvalues()(i)).real();
   return a * sum;
@@ -267,7 +269,8 @@ MatrixXd coupling_from(const Checked& p, const LLT& lp, const Checked& q) {
     if (const LLT lsp(sp.cov); lsp.info() == Eigen::Success) return a * coupling_from(sp, lsp, sq);
   }
   const MatrixXd l = lp.matrixL();
-  Eigen::SelfAdjointEigenSolver<MatrixXd> es(l.transpose() * q.cov * l);
+  const MatrixXd ltql = l.transpose() * q.cov * l;
+  Eigen::SelfAdjointEigenSolver<MatrixXd> es(ltql);
   const MatrixXd half = es.eigenvectors() * es.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal() *
                         es.eigenvectors().transpose();
   // C* = L M^½ L⁻¹, computed as the solution of Lᵀ C*ᵀ = (L M^½)ᵀ.
