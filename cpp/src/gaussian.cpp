@@ -50,6 +50,27 @@ MatrixXd representable(MatrixXd m, const char* fn) {
   return m;
 }
 
+// Every matrix product goes through product(): each distinct Eigen product expression (Lᵀ Σ L,
+// B Bᵀ, V D Vᵀ, …) instantiates its own copy of the GEMM driver, about 2 KB of wasm apiece; an
+// explicit transpose costs O(n²) next to the O(n³) product.
+MatrixXd product(const MatrixXd& a, const MatrixXd& b) {
+  MatrixXd c(a.rows(), b.cols());
+  c.noalias() = a * b;
+  return c;
+}
+MatrixXd transposed(const MatrixXd& a) { return a.transpose(); }
+/// B Bᵀ
+MatrixXd gram(const MatrixXd& b) { return product(b, transposed(b)); }
+/// Lᵀ S L
+MatrixXd congruence(const MatrixXd& l, const MatrixXd& s) { return product(product(transposed(l), s), l); }
+/// V diag(√max(λ, 0)) Vᵀ from a symmetric eigendecomposition: the PSD square root.
+MatrixXd psd_sqrt(const Eigen::SelfAdjointEigenSolver<MatrixXd>& es) {
+  const VectorXd d = es.eigenvalues().cwiseMax(0.0).cwiseSqrt();
+  MatrixXd vd = es.eigenvectors();
+  for (Eigen::Index j = 0; j < vd.cols(); ++j) vd.col(j) *= d(j);
+  return product(vd, transposed(es.eigenvectors()));
+}
+
 /// Relative tolerance for "positive semidefinite": λmin ≥ −tol·λmax.
 double psd_tolerance(Eigen::Index n) { return 64.0 * static_cast<double>(n) * kEps; }
 
@@ -137,7 +158,7 @@ double kl_impl(const Checked& p, const Checked& q, const LLT& lp, const LLT& lq)
   MatrixXd lp_dense = lp.matrixL();
   const MatrixXd b = Lq.solve(lp_dense);
   const double frob2 = b.squaredNorm();
-  const MatrixXd a = b * b.transpose();
+  const MatrixXd a = gram(b);
   Eigen::SelfAdjointEigenSolver<MatrixXd> es(a, Eigen::EigenvaluesOnly);
   const VectorXd& lambda = es.eigenvalues();
   double divergence;
@@ -171,7 +192,7 @@ double bhattacharyya_impl(const Checked& p, const Checked& q, const LLT& lp, con
   // μ = eigenvalues of Lp⁻¹ Σq Lp⁻ᵀ; log(det Σ / √(det Σp det Σq)) = Σ ½ log1p((μ−1)²/(4μ)).
   MatrixXd lq_dense = lq.matrixL();
   const MatrixXd b = lp.matrixL().solve(lq_dense);
-  const MatrixXd bbt = b * b.transpose();
+  const MatrixXd bbt = gram(b);
   Eigen::SelfAdjointEigenSolver<MatrixXd> es(bbt, Eigen::EigenvaluesOnly);
   const VectorXd& mu = es.eigenvalues();
   double log_term;
@@ -219,13 +240,13 @@ TraceTerm trace_term_impl(const Checked& p, const Checked& q, const LLT& lp, con
   }
   if (lp.info() == Eigen::Success) {
     const MatrixXd l = lp.matrixL();
-    const MatrixXd m = l.transpose() * q.cov * l;  // congruent to Σq: same inertia
+    const MatrixXd m = congruence(l, q.cov);  // congruent to Σq: same inertia
     const VectorXd nu = psd_eigenvalues(m, q.cov, fn, "q");
     return {nu.cwiseSqrt().sum(), Route::cholesky_p};
   }
   if (const LLT lq(q.cov); lq.info() == Eigen::Success) {
     const MatrixXd l = lq.matrixL();
-    const MatrixXd m = l.transpose() * p.cov * l;
+    const MatrixXd m = congruence(l, p.cov);
     const VectorXd nu = psd_eigenvalues(m, p.cov, fn, "p");
     return {nu.cwiseSqrt().sum(), Route::cholesky_q};
   }
@@ -235,9 +256,8 @@ TraceTerm trace_term_impl(const Checked& p, const Checked& q, const LLT& lp, con
   const double scale_p = std::max(std::abs(lam(lam.size() - 1)), std::abs(lam(0)));
   if (lam(0) < -psd_tolerance(p.dim()) * scale_p) fail_not_psd(p.cov, fn, "p");
   psd_eigenvalues(q.cov, q.cov, fn, "q");
-  const MatrixXd half =
-      ep.eigenvectors() * lam.cwiseMax(0.0).cwiseSqrt().asDiagonal() * ep.eigenvectors().transpose();
-  const MatrixXd m = half * q.cov * half;
+  const MatrixXd half = psd_sqrt(ep);
+  const MatrixXd m = product(product(half, q.cov), half);
   const MatrixXd sym = 0.5 * (m + m.transpose());  // solvers take a MatrixXd: one instantiation each (wasm size)
   Eigen::SelfAdjointEigenSolver<MatrixXd> em(sym, Eigen::EigenvaluesOnly);
   return {em.eigenvalues().cwiseMax(0.0).cwiseSqrt().sum(), Route::eigen};
@@ -246,8 +266,8 @@ TraceTerm trace_term_impl(const Checked& p, const Checked& q, const LLT& lp, con
 /// Version 2: Tr((Σp Σq)^½) = Σ √λ over the eigenvalues of the non-symmetric product.
 double trace_term_product(const Checked& p, const Checked& q) {
   const double a = joint_scale(p.cov, q.cov);
-  const MatrixXd product = (p.cov / a) * (q.cov / a);
-  Eigen::EigenSolver<MatrixXd> es(product, false);
+  const MatrixXd pq = product(p.cov / a, q.cov / a);
+  Eigen::EigenSolver<MatrixXd> es(pq, false);
   double sum = 0.0;
   for (Eigen::Index i = 0; i < es.eigenvalues().size(); ++i) sum += std::sqrt(es.eigenvalues()(i)).real();
   return a * sum;
@@ -269,12 +289,11 @@ MatrixXd coupling_from(const Checked& p, const LLT& lp, const Checked& q) {
     if (const LLT lsp(sp.cov); lsp.info() == Eigen::Success) return a * coupling_from(sp, lsp, sq);
   }
   const MatrixXd l = lp.matrixL();
-  const MatrixXd ltql = l.transpose() * q.cov * l;
+  const MatrixXd ltql = congruence(l, q.cov);
   Eigen::SelfAdjointEigenSolver<MatrixXd> es(ltql);
-  const MatrixXd half = es.eigenvectors() * es.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal() *
-                        es.eigenvectors().transpose();
+  const MatrixXd half = psd_sqrt(es);
   // C* = L M^½ L⁻¹, computed as the solution of Lᵀ C*ᵀ = (L M^½)ᵀ.
-  const MatrixXd x = l * half;
+  const MatrixXd x = product(l, half);
   return lp.matrixU().solve(x.transpose()).transpose();
 }
 
