@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "mathlens/detail/check.hpp"
+#include "mathlens/detail/product.hpp"
 #include "mathlens/detail/random.hpp"
 
 namespace mathlens::gaussian {
@@ -18,6 +19,8 @@ using Eigen::MatrixXd;
 using Eigen::VectorXd;
 using detail::fail;
 using detail::num;
+using detail::product;
+using detail::transposed;
 using LLT = Eigen::LLT<MatrixXd>;
 
 const char* route_name(Route r) {
@@ -50,15 +53,7 @@ MatrixXd representable(MatrixXd m, const char* fn) {
   return m;
 }
 
-// Every matrix product goes through product(): each distinct Eigen product expression (Lᵀ Σ L,
-// B Bᵀ, V D Vᵀ, …) instantiates its own copy of the GEMM driver, about 2 KB of wasm apiece; an
-// explicit transpose costs O(n²) next to the O(n³) product.
-MatrixXd product(const MatrixXd& a, const MatrixXd& b) {
-  MatrixXd c(a.rows(), b.cols());
-  c.noalias() = a * b;
-  return c;
-}
-MatrixXd transposed(const MatrixXd& a) { return a.transpose(); }
+// Matrix products only through detail::product (see mathlens/detail/product.hpp).
 /// B Bᵀ
 MatrixXd gram(const MatrixXd& b) { return product(b, transposed(b)); }
 /// Lᵀ S L

@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "mathlens/detail/check.hpp"
+#include "mathlens/detail/product.hpp"
 #include "mathlens/detail/random.hpp"
 
 namespace mathlens::matexp {
@@ -112,9 +113,8 @@ bool all_zero(const MatrixXd& a) {
 #define MATEXP_NOINLINE
 #endif
 
-/// out = a b: the one matrix product of this file, kept out of line (Eigen's product dispatch is
-/// large, and every inlined copy would add to the wasm).
-MATEXP_NOINLINE void mul(MatrixXd& out, const MatrixXd& a, const MatrixXd& b) { out.noalias() = a * b; }
+/// out = a b: the one matrix product of this file (see mathlens/detail/product.hpp).
+void mul(MatrixXd& out, const MatrixXd& a, const MatrixXd& b) { detail::product(out, a, b); }
 
 struct Term {
   double c;

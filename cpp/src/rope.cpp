@@ -17,6 +17,7 @@
 #endif
 
 #include "mathlens/detail/check.hpp"
+#include "mathlens/detail/product.hpp"
 
 #if defined(__clang__)
 #define MATHLENS_ROPE_SMALL_BEGIN _Pragma("clang attribute push (__attribute__((minsize)), apply_to = function)")
@@ -167,17 +168,12 @@ void require_finite_vector(const VectorXd& v, const char* fn, const char* arg) {
 
 // ---------------------------------------------------------------- products (one instantiation each)
 
-MATHLENS_ROPE_NOINLINE MatrixXd mul(const MatrixXd& a, const MatrixXd& b) {
-  MatrixXd c(a.rows(), b.cols());
-  c.noalias() = a * b;
-  return c;
-}
-// With an explicit transpose (O(n²) next to the O(n³) product): a product with a transposed
-// operand is a second GEMM driver in the wasm (~6 KB).
+// Through detail::product with explicit transposes (see mathlens/detail/product.hpp).
+MatrixXd mul(const MatrixXd& a, const MatrixXd& b) { return detail::product(a, b); }
 /// aᵀ b
-MATHLENS_ROPE_NOINLINE MatrixXd mul_tn(const MatrixXd& a, const MatrixXd& b) { return mul(a.transpose(), b); }
+MatrixXd mul_tn(const MatrixXd& a, const MatrixXd& b) { return detail::product(detail::transposed(a), b); }
 /// a bᵀ
-MATHLENS_ROPE_NOINLINE MatrixXd mul_nt(const MatrixXd& a, const MatrixXd& b) { return mul(a, b.transpose()); }
+MatrixXd mul_nt(const MatrixXd& a, const MatrixXd& b) { return detail::product(a, detail::transposed(b)); }
 /// max |a − s·b| over all entries (s = −1: max |a + b|).
 MATHLENS_ROPE_NOINLINE double max_abs_diff(const MatrixXd& a, const MatrixXd& b, double s = 1) {
   double m = 0;
