@@ -340,7 +340,7 @@ describe('bad input: exact messages, and the module keeps working', () => {
     );
     expect(errorOf(() => a().exact(Q, K, [[1, 0], [0]]))).toBe('attention.exact: v row 1 has 1 entries, expected 2 like row 0');
     expect(errorOf(() => a().exact(Q, [[1, '2' as never]], V))).toBe('attention.exact: k has a non-numeric entry (string) at (0, 1)');
-    expect(errorOf(() => a().exact(Q, K, V, 'fast' as never))).toBe('attention.exact: options must be an object, got string');
+    expect(errorOf(() => a().exact(Q, K, V, 'fast' as never))).toBe('attention.exact: options must be an object, got "fast"');
     expect(errorOf(() => a().exact(Q, K, V, { heds: 2 } as never))).toBe(
       'attention.exact: unknown option "heds" (expected one of heads, scale, causal, errors, matrix)',
     );
@@ -363,7 +363,7 @@ describe('bad input: exact messages, and the module keeps working', () => {
       `attention.nystrom: pinv must be 'iterative' or 'svd', got "qr"`,
     );
     expect(errorOf(() => a().nystrom(Q, K, V, { init: {} as never }))).toBe(
-      `attention.nystrom: init must be 'original' or 'per-matrix', got object`,
+      `attention.nystrom: init must be 'original' or 'per-matrix', got an object`,
     );
     expect(errorOf(() => a().nystrom(Q, K, V, { segments: null as never }))).toBe(
       `attention.nystrom: segments must be 'balanced' or 'pad' or 'exact', got null`,

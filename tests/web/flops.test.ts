@@ -248,7 +248,7 @@ describe('errors: exact messages, never a TypeError, the module keeps working', 
     expect(layer('bert-base')).toBe('flops.layer: options must be an object, got "bert-base"');
     expect(layer([768])).toBe('flops.layer: options must be an object, got an array');
     expect(layer({ preset: 'bert-base', hiden: 768 })).toBe(
-      'flops.layer: unknown option "hiden" (options: preset, hidden, heads, headSize, kvHeads, ffn, ffnRatio, gated, causal, n, batch, layers, bytesPerElement, variant, featureMultiple, widenValues, features, landmarks, pinvIterations, convKernel)',
+      'flops.layer: unknown option "hiden" (expected one of preset, hidden, heads, headSize, kvHeads, ffn, ffnRatio, gated, causal, n, batch, layers, bytesPerElement, variant, featureMultiple, widenValues, features, landmarks, pinvIterations, convKernel)',
     );
     expect(layer({ preset: 'gpt5' })).toBe(
       'flops.layer: preset must be one of bert-base, bert-large, gpt2-small, gpt2-medium, gpt2-large, gpt2-xl, llama-2-7b, got "gpt5"',
@@ -293,7 +293,7 @@ describe('errors: exact messages, never a TypeError, the module keeps working', 
     const att = (o: unknown) => errorOf(() => ml.flops.attention(o as Parameters<MathLens['flops']['attention']>[0]));
     expect(att({ n: 100 })).toBe('flops.attention: headSize is required');
     expect(att({ n: 100, headSize: 64, hidden: 768 })).toBe(
-      'flops.attention: unknown option "hidden" (options: n, headSize, heads, kvHeads, batch, causal, bytesPerElement, variant, featureMultiple, widenValues, features, landmarks, pinvIterations, convKernel)',
+      'flops.attention: unknown option "hidden" (expected one of n, headSize, heads, kvHeads, batch, causal, bytesPerElement, variant, featureMultiple, widenValues, features, landmarks, pinvIterations, convKernel)',
     );
     expect(att({ n: 100, headSize: 64, variant: 'nystrom', landmarks: 128 })).toBe('flops.attention: landmarks (128) must not exceed n (100)');
     expect(att({ n: 0, headSize: 64 })).toBe('flops.attention: n must be a positive integer, got 0');
@@ -306,7 +306,7 @@ describe('errors: exact messages, never a TypeError, the module keeps working', 
     expect(sweep({ preset: 'bert-base' }, { from: 64 })).toBe('flops.sweep: ns.to is required');
     expect(sweep({ preset: 'bert-base' }, { from: 64, to: 32 })).toBe('flops.sweep: to (32) must be greater than from (64)');
     expect(sweep({ preset: 'bert-base' }, { from: 64, to: 128, points: 1 })).toBe('flops.sweep: points must be an integer from 2 to 10000, got 1');
-    expect(sweep({ preset: 'bert-base' }, { from: 64, to: 128, step: 2 })).toBe('flops.sweep: unknown option "step" (options: from, to, points)');
+    expect(sweep({ preset: 'bert-base' }, { from: 64, to: 128, step: 2 })).toBe('flops.sweep: unknown option "step" in ns (expected one of from, to, points)');
     expect(sweep({ preset: 'bert-base', variant: 'nystrom' }, [32, 1024])).toBe('flops.sweep: landmarks (64) must not exceed n (32)');
     expect(sweep({ hidden: 64 }, [32])).toBe('flops.sweep: heads is required (or give a preset)');
   });

@@ -301,18 +301,18 @@ describe('bad input: exact messages, and the module keeps working', () => {
       `orthogonal.matrix: options.construction must be 'rotation', 'householder' or 'simplest', got "reflection"`,
     );
     expect(errorOf(() => o().matrix(a, b, { construction: 2 as never }))).toBe(
-      `orthogonal.matrix: options.construction must be 'rotation', 'householder' or 'simplest', got number`,
+      `orthogonal.matrix: options.construction must be 'rotation', 'householder' or 'simplest', got 2`,
     );
     expect(errorOf(() => o().matrix(a, b, { constructon: 'rotation' } as never))).toBe(
-      'orthogonal.matrix: unknown option "constructon" (expected construction, fallback)',
+      'orthogonal.matrix: unknown option "constructon" (expected one of construction, fallback)',
     );
     expect(errorOf(() => o().minimalRotation(a, b, { construction: 'householder' } as never))).toBe(
-      'orthogonal.minimalRotation: unknown option "construction" (expected fallback)',
+      'orthogonal.minimalRotation: unknown option "construction" (expected one of fallback)',
     );
     expect(errorOf(() => o().apply(a, b, a, { inverse: 'yes' as never }))).toBe(
-      'orthogonal.apply: options.inverse must be true or false, got string',
+      'orthogonal.apply: options.inverse must be true or false, got "yes"',
     );
-    expect(errorOf(() => o().apply(a, b, a, 'rotation' as never))).toBe('orthogonal.apply: options must be an object, got string');
+    expect(errorOf(() => o().apply(a, b, a, 'rotation' as never))).toBe('orthogonal.apply: options must be an object, got "rotation"');
     expect(errorOf(() => o().report(a, b, null as never))).toBe('orthogonal.report: options must be an object, got null');
     expect(errorOf(() => o().matrix(a, b, { fallback: 'x' as never }))).toBe(
       'orthogonal.matrix: options.fallback must be an array of numbers, got string',

@@ -356,7 +356,7 @@ describe('bad input: exact messages, and the module keeps working', () => {
       'repetition.rate: P has a non-numeric entry (string) at (0, 1)',
     );
     expect(errorOf(() => r().analyze(P3, { temprature: 0.5 } as never))).toBe(
-      'repetition.analyze: unknown option "temprature" (allowed: layout, temperature, topK, topP, greedy, eigenvalues, paper, terms, onProgress)',
+      'repetition.analyze: unknown option "temprature" (expected one of layout, temperature, topK, topP, greedy, eigenvalues, paper, terms, onProgress)',
     );
     expect(errorOf(() => r().analyze(P3, 'fast' as never))).toBe('repetition.analyze: options must be an object, got "fast"');
     // undefined = not given; null is a wrong type.
@@ -405,7 +405,7 @@ describe('bad input: exact messages, and the module keeps working', () => {
       'repetition.simulate: seed must be an integer from 0 to 9007199254740991, got -1',
     );
     expect(errorOf(() => r().sweep(P3, [1, 2], { temperature: 2 } as never))).toBe(
-      'repetition.sweep: unknown option "temperature" (allowed: layout, topK, topP, greedy, onProgress)',
+      'repetition.sweep: unknown option "temperature" (expected one of layout, topK, topP, greedy, onProgress)',
     );
     expect(errorOf(() => r().sweep(P3, 'hot' as never))).toBe('repetition.sweep: temperatures must be an array of numbers, got string');
     expect(errorOf(() => r().rate({ rows: 2, cols: 2, row: [0, 2], col: [0, 0], value: [0.5, 0.5] }))).toBe(

@@ -229,7 +229,7 @@ describe('misuse: exact messages', () => {
     expect(errorOf(() => ml.rope.buffer(undefined as never, 4))).toBe('rope.buffer: rows must be an integer from 0 to 2147483647, got undefined');
     expect(errorOf(() => ml.rope.buffer(2, 4, { dtype: 'int8' as never }))).toBe("rope.buffer: dtype must be 'float32' or 'float64', got \"int8\"");
     expect(errorOf(() => ml.rope.buffer(2, 4, { dtype: 'float64', shape: 1 } as never))).toBe(
-      'rope.buffer: unknown option "shape" in options (expected dtype)',
+      'rope.buffer: unknown option "shape" (expected one of dtype)',
     );
     expect(errorOf(() => ml.rope.buffer(2, 4, null as never))).toBe('rope.buffer: options must be an object, got null');
     expect(errorOf(() => ml.rope.buffer(65536, 65536))).toBe(

@@ -226,7 +226,7 @@ describe('input forms', () => {
       'rope.apply: out must be a Float32Array of 160 numbers (rows × cols of x), got a Float64Array of 160',
     );
     expect(errorOf(() => ml.rope.apply({ rows: 10, cols: d, data: x }, { out: [] as never }))).toBe(
-      'rope.apply: out must be a Float64Array of 160 numbers (rows × cols of x), got array',
+      'rope.apply: out must be a Float64Array of 160 numbers (rows × cols of x), got an array',
     );
   });
 
@@ -477,9 +477,9 @@ describe('bad input: exact messages, and the module keeps working', () => {
       `rope.apply: pairing must be 'interleaved' (RoFormer, GPT-J, Meta LLaMA) or 'half' (GPT-NeoX, Hugging Face LLaMA), got "neox"`,
     );
     expect(errorOf(() => rope().apply([[1, 2]], { rotary_dim: 2 } as never))).toBe(
-      'rope.apply: unknown option "rotary_dim" in options (expected base, pairing, rotaryDim, scaling, positions, heads, out)',
+      'rope.apply: unknown option "rotary_dim" (expected one of base, pairing, rotaryDim, scaling, positions, heads, out)',
     );
-    expect(errorOf(() => rope().apply([[1, 2]], 'half' as never))).toBe('rope.apply: options must be an object, got string');
+    expect(errorOf(() => rope().apply([[1, 2]], 'half' as never))).toBe('rope.apply: options must be an object, got "half"');
     expect(errorOf(() => rope().apply([[1, 2]], { base: '10000' as never }))).toBe('rope.apply: base must be a number, got "10000"');
     expect(errorOf(() => rope().apply([[1, 2]], { heads: 1.5 }))).toBe('rope.apply: heads must be an integer, got 1.5');
     expect(errorOf(() => rope().apply([[1, 2]], { positions: 'abc' as never }))).toBe(
@@ -492,7 +492,7 @@ describe('bad input: exact messages, and the module keeps working', () => {
       `rope.apply: scaling.type must be 'none', 'linear', 'ntk', 'dynamic', 'yarn', 'llama3', got "ntk-aware"`,
     );
     expect(errorOf(() => rope().apply([[1, 2]], { scaling: { type: 'yarn', original_max_position_embeddings: 4096 } as never }))).toBe(
-      'rope.apply: unknown option "original_max_position_embeddings" in scaling (expected type, factor, originalContext, length, betaFast, betaSlow, truncate, attentionFactor, lowFreqFactor, highFreqFactor)',
+      'rope.apply: unknown option "original_max_position_embeddings" in scaling (expected one of type, factor, originalContext, length, betaFast, betaSlow, truncate, attentionFactor, lowFreqFactor, highFreqFactor)',
     );
     expect(errorOf(() => rope().frequencies(undefined as never))).toBe('rope.frequencies: dim must be an integer, got undefined');
     expect(errorOf(() => rope().frequencies(NaN))).toBe('rope.frequencies: dim must be an integer, got NaN');

@@ -15,6 +15,7 @@
  * @module
  */
 import type { RawModuleBase } from './wasm/mathlens.mjs';
+import { describe, optionsArg } from './core/args.js';
 import { MathLensError, unwrap } from './core/errors.js';
 import type { Heap } from './core/heap.js';
 import { matrixArg, type Matrix, type MatrixLike, type Shaped } from './core/matrix.js';
@@ -221,48 +222,25 @@ interface AttentionRawModule extends RawModuleBase {
 /** The largest attention matrix returned by `matrix: true` (the C++ limit, kMaxMatrixEntries). */
 const MAX_MATRIX = 16777216;
 
-function typeName(x: unknown): string {
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return 'array';
-  return typeof x;
-}
-
-function show(x: unknown): string {
-  if (typeof x === 'string') return JSON.stringify(x);
-  if (typeof x === 'number' || typeof x === 'boolean' || x === undefined || x === null) return String(x);
-  return typeName(x);
-}
-
-/** The options object: undefined → {}, anything but a plain object → error; unknown names → error. */
-function optionsArg(options: unknown, fn: string, allowed: readonly string[]): Obj {
-  if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options))
-    throw new MathLensError(`${fn}: options must be an object, got ${typeName(options)}`);
-  for (const key of Object.keys(options))
-    if (!allowed.includes(key))
-      throw new MathLensError(`${fn}: unknown option "${key}" (expected one of ${allowed.join(', ')})`);
-  return options as Obj;
-}
-
 function intOption(o: Obj, name: string, fallback: number, min: number, max: number, fn: string): number {
   const x = o[name];
   if (x === undefined) return fallback;
   if (typeof x !== 'number' || !Number.isInteger(x) || x < min || x > max)
-    throw new MathLensError(`${fn}: ${name} must be an integer from ${min} to ${max}, got ${show(x)}`);
+    throw new MathLensError(`${fn}: ${name} must be an integer from ${min} to ${max}, got ${describe(x)}`);
   return x;
 }
 
 /** A required integer argument (undefined is an error, not a default). */
 function intArg(x: unknown, name: string, min: number, max: number, fn: string): number {
   if (typeof x !== 'number' || !Number.isInteger(x) || x < min || x > max)
-    throw new MathLensError(`${fn}: ${name} must be an integer from ${min} to ${max}, got ${show(x)}`);
+    throw new MathLensError(`${fn}: ${name} must be an integer from ${min} to ${max}, got ${describe(x)}`);
   return x;
 }
 
 function boolOption(o: Obj, name: string, fallback: boolean, fn: string): boolean {
   const x = o[name];
   if (x === undefined) return fallback;
-  if (typeof x !== 'boolean') throw new MathLensError(`${fn}: ${name} must be true or false, got ${show(x)}`);
+  if (typeof x !== 'boolean') throw new MathLensError(`${fn}: ${name} must be true or false, got ${describe(x)}`);
   return x;
 }
 
@@ -271,7 +249,7 @@ function enumOption<T extends string>(o: Obj, name: string, values: readonly T[]
   if (x === undefined) return 0;
   const i = values.indexOf(x as T);
   if (i < 0)
-    throw new MathLensError(`${fn}: ${name} must be ${values.map((v) => `'${v}'`).join(' or ')}, got ${show(x)}`);
+    throw new MathLensError(`${fn}: ${name} must be ${values.map((v) => `'${v}'`).join(' or ')}, got ${describe(x)}`);
   return i;
 }
 
@@ -281,7 +259,7 @@ function scaleOption(o: Obj, fn: string): number {
   if (x === undefined || x === true) return NaN;
   if (x === false) return 1;
   if (typeof x !== 'number' || !Number.isFinite(x) || x <= 0)
-    throw new MathLensError(`${fn}: scale must be true (1/√head size), false (1) or a positive number, got ${show(x)}`);
+    throw new MathLensError(`${fn}: scale must be true (1/√head size), false (1) or a positive number, got ${describe(x)}`);
   return x;
 }
 
@@ -463,7 +441,7 @@ export function createAttention(raw: RawModuleBase, heap: Heap): AttentionApi {
       const iterations = intOption(o, 'iterations', 6, 0, 1000, fn);
       const c = o.c;
       if (c !== undefined && (typeof c !== 'number' || !Number.isFinite(c) || c <= 0))
-        throw new MathLensError(`${fn}: c must be a positive number, got ${show(c)}`);
+        throw new MathLensError(`${fn}: c must be a positive number, got ${describe(c)}`);
       const r = oneMatrix(fn, a, 'a', size, (address, s, out) =>
         mod.attention_pinv(address, s.rows, s.cols, method, iterations, (c as number | undefined) ?? 0, out),
       );

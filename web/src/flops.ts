@@ -30,6 +30,7 @@
  * @module
  */
 import type { RawModuleBase } from './wasm/mathlens.mjs';
+import { describe, optionsArg } from './core/args.js';
 import { MathLensError, unwrap } from './core/errors.js';
 import type { Heap } from './core/heap.js';
 import { vectorArg } from './core/matrix.js';
@@ -336,21 +337,10 @@ const LAYER_KEYS = [
 ];
 const ATTENTION_KEYS = ['n', 'headSize', 'heads', 'kvHeads', 'batch', 'causal', 'bytesPerElement', ...VARIANT_KEYS];
 
-function describe(x: unknown): string {
-  if (typeof x === 'string') return JSON.stringify(x);
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return 'an array';
-  if (typeof x === 'object') return 'an object';
-  if (typeof x === 'bigint') return `${x}n`;
-  return String(x);
-}
-
+/** A required options object (undefined is an error, not a default). */
 function objectArg(x: unknown, fn: string, arg: string, keys: readonly string[]): Record<string, unknown> {
-  if (typeof x !== 'object' || x === null || Array.isArray(x) || ArrayBuffer.isView(x))
-    throw new MathLensError(`${fn}: ${arg} must be an object, got ${describe(x)}`);
-  for (const k of Object.keys(x))
-    if (!keys.includes(k)) throw new MathLensError(`${fn}: unknown option ${JSON.stringify(k)} (options: ${keys.join(', ')})`);
-  return x as Record<string, unknown>;
+  if (x === undefined) throw new MathLensError(`${fn}: ${arg} must be an object, got undefined`);
+  return optionsArg(x, fn, keys, arg);
 }
 
 /** An option's value, or `fallback` when it is not given (undefined only: null is a wrong value, not "not given"). */

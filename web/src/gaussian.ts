@@ -7,6 +7,7 @@
  * @module
  */
 import type { RawModuleBase } from './wasm/mathlens.mjs';
+import { describe, optionsArg } from './core/args.js';
 import { MathLensError, unwrap } from './core/errors.js';
 import type { Heap } from './core/heap.js';
 import { matrixArg, vectorArg, type Matrix, type MatrixLike, type Shaped, type Vector } from './core/matrix.js';
@@ -168,34 +169,17 @@ function putNormal(heap: Heap, n: CheckedNormal): number[] {
 }
 
 /** A value in an error message, whatever it is (String() throws for Object.create(null) and friends). */
-function show(x: unknown): string {
-  if (typeof x === 'string') return JSON.stringify(x);
-  if (typeof x === 'number' || typeof x === 'boolean' || typeof x === 'bigint' || x === undefined) return String(x);
-  if (x === null) return 'null';
-  return Array.isArray(x) ? 'an array' : typeof x === 'object' ? 'an object' : `a ${typeof x}`;
-}
-
-/** Options: undefined, or a plain object with known keys only (a misspelt option is an error, not ignored). */
-function optionsArg(options: unknown, fn: string, allowed: string[]): Record<string, unknown> {
-  if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options))
-    throw new MathLensError(`${fn}: options must be an object`);
-  for (const key of Object.keys(options))
-    if (!allowed.includes(key)) throw new MathLensError(`${fn}: unknown option "${key}" (expected one of ${allowed.join(', ')})`);
-  return options as Record<string, unknown>;
-}
-
 function formulaArg(options: W2Options | undefined, fn: string): number {
   const f = optionsArg(options, fn, ['formula']).formula;
   if (f === undefined || f === 'symmetric') return 0;
   if (f === 'product') return 1;
-  throw new MathLensError(`${fn}: options.formula must be 'symmetric' or 'product', got ${show(f)}`);
+  throw new MathLensError(`${fn}: options.formula must be 'symmetric' or 'product', got ${describe(f)}`);
 }
 
 function integerOption(value: unknown, fallback: number, fn: string, name: string, min: number, max: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
-    throw new MathLensError(`${fn}: ${name} must be an integer from ${min} to ${max}, got ${show(value)}`);
+    throw new MathLensError(`${fn}: ${name} must be an integer from ${min} to ${max}, got ${describe(value)}`);
   return value;
 }
 

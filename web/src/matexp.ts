@@ -10,6 +10,7 @@
  * @module
  */
 import type { RawModuleBase } from './wasm/mathlens.mjs';
+import { describe, optionsArg } from './core/args.js';
 import { MathLensError, unwrap } from './core/errors.js';
 import type { Heap } from './core/heap.js';
 import { matrixArg, vectorArg, type Matrix, type MatrixLike, type Shaped, type Vector } from './core/matrix.js';
@@ -164,28 +165,6 @@ interface MatexpRaw extends RawModuleBase {
   matexp_detExp(...args: number[]): DetExpCheck | Error;
   matexp_logDetSeries(...args: number[]): Omit<LogDetSeriesResult, 'partialSums'> | Error;
   matexp_spectrum(...args: number[]): undefined | Error;
-}
-
-/** A short, safe rendering of a wrong value for a message (never calls the value's own toString). */
-function describe(x: unknown): string {
-  if (typeof x === 'string') return JSON.stringify(x.length > 40 ? `${x.slice(0, 40)}…` : x);
-  if (x === null) return 'null';
-  if (typeof x === 'object') return Array.isArray(x) ? 'an array' : 'an object';
-  if (typeof x === 'function') return 'a function';
-  if (typeof x === 'symbol') return 'a Symbol';
-  if (typeof x === 'bigint') return `${x}n`;
-  return String(x);
-}
-
-/** Checks an options object: undefined or a plain object with only the known keys. */
-function optionsArg<T extends object>(options: unknown, fn: string, known: string[]): Partial<T> {
-  if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options))
-    throw new MathLensError(`${fn}: options must be an object, got ${describe(options)}`);
-  for (const key of Object.keys(options))
-    if (!known.includes(key))
-      throw new MathLensError(`${fn}: unknown option ${JSON.stringify(key)} (known: ${known.join(', ')})`);
-  return options as Partial<T>;
 }
 
 /** 0 = auto, 1 = always, 2 = never (the binding's encoding). */

@@ -18,6 +18,7 @@
  * @module
  */
 import type { RawModuleBase } from './wasm/mathlens.mjs';
+import { describe, optionsArg as plainOptions } from './core/args.js';
 import { MathLensError, unwrap } from './core/errors.js';
 import type { Heap } from './core/heap.js';
 import { matrixArg, vectorArg, type Matrix, type MatrixLike, type Shaped, type Vector } from './core/matrix.js';
@@ -138,28 +139,16 @@ interface Checked {
   inverse: boolean;
 }
 
-function typeName(x: unknown): string {
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return 'array';
-  return typeof x;
-}
-
-/** Validates an options object: known keys only, with valid values. */
+/** Validates an options object: known keys only (core/args.ts), with valid values. */
 function optionsArg(options: unknown, fn: string, allowed: readonly (keyof OrthogonalApplyOptions)[]): Checked {
   const out: Checked = { construction: 0, fallback: null, inverse: false };
-  if (options === undefined) return out;
-  if (typeof options !== 'object' || options === null || Array.isArray(options))
-    throw new MathLensError(`${fn}: options must be an object, got ${typeName(options)}`);
-  for (const key of Object.keys(options))
-    if (!(allowed as readonly string[]).includes(key))
-      throw new MathLensError(`${fn}: unknown option "${key}" (expected ${allowed.join(', ')})`);
-  const o = options as Record<string, unknown>;
+  const o = plainOptions<Record<string, unknown>>(options, fn, allowed);
   if (o.construction !== undefined) {
     const k = CONSTRUCTIONS.indexOf(o.construction as OrthogonalConstruction);
     if (k < 0)
       throw new MathLensError(
         `${fn}: options.construction must be 'rotation', 'householder' or 'simplest', got ${
-          typeof o.construction === 'string' ? JSON.stringify(o.construction) : typeName(o.construction)
+          describe(o.construction)
         }`,
       );
     out.construction = k;
@@ -167,7 +156,7 @@ function optionsArg(options: unknown, fn: string, allowed: readonly (keyof Ortho
   if (o.fallback !== undefined) out.fallback = vectorArg(o.fallback, fn, 'options.fallback');
   if (o.inverse !== undefined) {
     if (typeof o.inverse !== 'boolean')
-      throw new MathLensError(`${fn}: options.inverse must be true or false, got ${typeName(o.inverse)}`);
+      throw new MathLensError(`${fn}: options.inverse must be true or false, got ${describe(o.inverse)}`);
     out.inverse = o.inverse;
   }
   return out;

@@ -19,6 +19,7 @@
  * @module
  */
 import type { RawModuleBase } from './wasm/mathlens.mjs';
+import { describe, optionsArg } from './core/args.js';
 import { MathLensError, unwrap } from './core/errors.js';
 import type { Heap } from './core/heap.js';
 import { matrixArg, vectorArg, type Matrix, type MatrixLike, type Shaped } from './core/matrix.js';
@@ -334,30 +335,12 @@ interface RepetitionRaw extends RawModuleBase {
   repetition_bigram(...args: unknown[]): R<undefined>;
 }
 
-function show(x: unknown): string {
-  if (typeof x === 'string') return JSON.stringify(x);
-  if (typeof x === 'number' || typeof x === 'boolean' || typeof x === 'bigint') return String(x);
-  if (x === null) return 'null';
-  if (x === undefined) return 'undefined';
-  if (typeof x === 'function') return 'a function';
-  return Array.isArray(x) ? 'an array' : 'an object';
-}
-
-function optionsArg(x: unknown, fn: string, allowed: readonly string[]): Record<string, unknown> {
-  if (x === undefined) return {};
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) throw new MathLensError(`${fn}: options must be an object, got ${show(x)}`);
-  for (const key of Object.keys(x))
-    if (!allowed.includes(key))
-      throw new MathLensError(`${fn}: unknown option "${key}" (allowed: ${allowed.join(', ')})`);
-  return x as Record<string, unknown>;
-}
-
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 function integerIn(v: unknown, fallback: number, fn: string, name: string, min: number, max: number, range = `from ${min} to ${max}`): number {
   if (v === undefined) return fallback;
   if (!isNum(v) || !Number.isInteger(v) || v < min || v > max)
-    throw new MathLensError(`${fn}: ${name} must be an integer ${range}, got ${show(v)}`);
+    throw new MathLensError(`${fn}: ${name} must be an integer ${range}, got ${describe(v)}`);
   return v;
 }
 
@@ -374,16 +357,16 @@ const CHAIN_KEYS = ['layout', 'temperature', 'topK', 'topP', 'greedy'] as const;
 function decodingArgs(o: Record<string, unknown>, fn: string): Decoding {
   const layout = o.layout === undefined ? 'auto' : o.layout;
   if (layout !== 'auto' && layout !== 'block' && layout !== 'full')
-    throw new MathLensError(`${fn}: layout must be 'auto', 'block' or 'full', got ${show(layout)}`);
+    throw new MathLensError(`${fn}: layout must be 'auto', 'block' or 'full', got ${describe(layout)}`);
   const t = o.temperature === undefined ? 1 : o.temperature;
-  if (!isNum(t) || !(t > 0)) throw new MathLensError(`${fn}: temperature must be a positive number, got ${show(t)}`);
+  if (!isNum(t) || !(t > 0)) throw new MathLensError(`${fn}: temperature must be a positive number, got ${describe(t)}`);
   const topK = o.topK === undefined ? 0 : o.topK;
   if (!isNum(topK) || !Number.isInteger(topK) || topK < 0 || topK > 2 ** 31 - 1)
-    throw new MathLensError(`${fn}: topK must be a non-negative integer (0 = off), got ${show(topK)}`);
+    throw new MathLensError(`${fn}: topK must be a non-negative integer (0 = off), got ${describe(topK)}`);
   const topP = o.topP === undefined ? 1 : o.topP;
-  if (!isNum(topP) || !(topP > 0 && topP <= 1)) throw new MathLensError(`${fn}: topP must be in (0, 1] (1 = off), got ${show(topP)}`);
+  if (!isNum(topP) || !(topP > 0 && topP <= 1)) throw new MathLensError(`${fn}: topP must be in (0, 1] (1 = off), got ${describe(topP)}`);
   const greedy = o.greedy === undefined ? false : o.greedy;
-  if (typeof greedy !== 'boolean') throw new MathLensError(`${fn}: greedy must be true or false, got ${show(greedy)}`);
+  if (typeof greedy !== 'boolean') throw new MathLensError(`${fn}: greedy must be true or false, got ${describe(greedy)}`);
   return { layout: layout === 'block' ? 1 : layout === 'full' ? 2 : 0, temperature: t, topK, topP, greedy };
 }
 
@@ -391,7 +374,7 @@ function partArg(v: unknown, fn: string, name: string): number {
   if (v === undefined || v === 'auto') return 0;
   if (v === true) return 1;
   if (v === false) return 2;
-  throw new MathLensError(`${fn}: ${name} must be true, false or 'auto', got ${show(v)}`);
+  throw new MathLensError(`${fn}: ${name} must be true, false or 'auto', got ${describe(v)}`);
 }
 
 function isSparse(x: unknown): x is SparseTransitionMatrix {
@@ -426,7 +409,7 @@ function transitionArg(x: unknown, fn: string): Shaped {
 
 function progressArg(v: unknown, fn: string) {
   if (v === undefined) return { callback: undefined, rethrow: () => {} };
-  if (typeof v !== 'function') throw new MathLensError(`${fn}: onProgress must be a function, got ${show(v)}`);
+  if (typeof v !== 'function') throw new MathLensError(`${fn}: onProgress must be a function, got ${describe(v)}`);
   let failed = false;
   let error: unknown;
   // A throw must not unwind through wasm frames: keep the first error and rethrow it after the call.
@@ -448,7 +431,7 @@ function progressArg(v: unknown, fn: string) {
 }
 
 function textArg(x: unknown, fn: string): string {
-  if (typeof x !== 'string') throw new MathLensError(`${fn}: text must be a string, got ${show(x)}`);
+  if (typeof x !== 'string') throw new MathLensError(`${fn}: text must be a string, got ${describe(x)}`);
   return x;
 }
 
@@ -470,12 +453,12 @@ const WORD_OR_MARK = /[\p{L}\p{M}\p{N}_'’-]+|[^\s\p{L}\p{M}\p{N}]/gu;
 
 function tokenizeImpl(text: string, o: Record<string, unknown>, fn: string): Tokenization {
   const level = o.level === undefined ? 'char' : o.level;
-  if (level !== 'char' && level !== 'word') throw new MathLensError(`${fn}: level must be 'char' or 'word', got ${show(level)}`);
+  if (level !== 'char' && level !== 'word') throw new MathLensError(`${fn}: level must be 'char' or 'word', got ${describe(level)}`);
   const mode = o.tokenizer === undefined ? 'auto' : o.tokenizer;
   if (mode !== 'auto' && mode !== 'segmenter' && mode !== 'whitespace')
-    throw new MathLensError(`${fn}: tokenizer must be 'auto', 'segmenter' or 'whitespace', got ${show(mode)}`);
+    throw new MathLensError(`${fn}: tokenizer must be 'auto', 'segmenter' or 'whitespace', got ${describe(mode)}`);
   const locale = o.locale === undefined ? 'zh' : o.locale;
-  if (typeof locale !== 'string') throw new MathLensError(`${fn}: locale must be a string, got ${show(locale)}`);
+  if (typeof locale !== 'string') throw new MathLensError(`${fn}: locale must be a string, got ${describe(locale)}`);
   const Seg = mode === 'whitespace' ? undefined : segmenterCtor();
   if (mode === 'segmenter' && !Seg) throw new MathLensError(`${fn}: Intl.Segmenter is not available here; use tokenizer 'whitespace'`);
   let make: (g: 'grapheme' | 'word' | 'sentence') => SegmenterLike | undefined = () => undefined;
@@ -484,7 +467,7 @@ function tokenizeImpl(text: string, o: Record<string, unknown>, fn: string): Tok
       try {
         return new Seg(locale, { granularity: g });
       } catch {
-        throw new MathLensError(`${fn}: locale ${show(locale)} is not a valid BCP 47 language tag`);
+        throw new MathLensError(`${fn}: locale ${describe(locale)} is not a valid BCP 47 language tag`);
       }
     };
   const sentencesText = Seg
@@ -657,10 +640,10 @@ export function createRepetition(raw: RawModuleBase, heap: Heap): RepetitionApi 
       const n = integerIn(vocabSize, 0, fn, 'vocabSize', 1, 10000);
       const o = optionsArg(options, fn, ['smoothing']);
       const k = o.smoothing === undefined ? 0 : o.smoothing;
-      if (!isNum(k) || k < 0) throw new MathLensError(`${fn}: smoothing must be a non-negative number, got ${show(k)}`);
+      if (!isNum(k) || k < 0) throw new MathLensError(`${fn}: smoothing must be a non-negative number, got ${describe(k)}`);
       for (let i = 0; i < ids.length; i++)
         if (!Number.isInteger(ids[i]) || ids[i] < -1 || ids[i] >= n)
-          throw new MathLensError(`${fn}: tokens[${i}] = ${show(ids[i])} is not a token id in [0, ${n}) or −1 (end of sequence)`);
+          throw new MathLensError(`${fn}: tokens[${i}] = ${describe(ids[i])} is not a token id in [0, ${n}) or −1 (end of sequence)`);
       heap.begin(fn, ids.length + n * (n + 1));
       try {
         const a = heap.take(ids.length);
@@ -683,7 +666,7 @@ export function createRepetition(raw: RawModuleBase, heap: Heap): RepetitionApi 
       const t = textArg(text, fn);
       const o = optionsArg(options, fn, ['level', 'tokenizer', 'locale', 'smoothing', 'maxVocab']);
       const k = o.smoothing === undefined ? 0 : o.smoothing;
-      if (!isNum(k) || k < 0) throw new MathLensError(`${fn}: smoothing must be a non-negative number, got ${show(k)}`);
+      if (!isNum(k) || k < 0) throw new MathLensError(`${fn}: smoothing must be a non-negative number, got ${describe(k)}`);
       const maxVocab = integerIn(o.maxVocab, 4000, fn, 'maxVocab', 1, 10000);
       const tok = tokenizeImpl(t, o, fn);
       if (tok.sentences.length === 0) throw new MathLensError(`${fn}: text has no tokens (it is empty or only whitespace)`);

@@ -17,6 +17,7 @@
  * @module
  */
 import type { RawModuleBase } from './wasm/mathlens.mjs';
+import { describe, optionsArg } from './core/args.js';
 import { MathLensError, unwrap } from './core/errors.js';
 import type { Heap } from './core/heap.js';
 import { allocate, residentArg, type Dtype, type Resident, type WasmMatrix } from './core/buffer.js';
@@ -429,34 +430,10 @@ const SCALING_TYPES: ScalingType[] = ['none', 'linear', 'ntk', 'dynamic', 'yarn'
 const PAIRING_HINT = `'interleaved' (RoFormer, GPT-J, Meta LLaMA) or 'half' (GPT-NeoX, Hugging Face LLaMA)`;
 const INT32 = 2 ** 31 - 1;
 
-function typeName(x: unknown): string {
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return 'array';
-  return typeof x;
-}
-
-function shown(x: unknown): string {
-  return typeof x === 'string' ? JSON.stringify(x) : typeof x === 'number' ? String(x) : typeName(x);
-}
-
-/** An options object (or undefined) whose keys are all known. */
-function optionsArg<T extends object>(o: unknown, fn: string, allowed: readonly string[], name = 'options'): Partial<T> {
-  if (o === undefined) return {};
-  if (typeof o !== 'object' || o === null || Array.isArray(o))
-    throw new MathLensError(`${fn}: ${name} must be an object, got ${typeName(o)}`);
-  const proto = Object.getPrototypeOf(o);
-  if (proto !== null && Object.getPrototypeOf(proto) !== null) // a Date, Map, class instance: not a plain object
-    throw new MathLensError(`${fn}: ${name} must be a plain object, got ${proto.constructor?.name ?? 'an object'}`);
-  for (const key of Object.keys(o))
-    if (!allowed.includes(key))
-      throw new MathLensError(`${fn}: unknown option ${JSON.stringify(key)} in ${name} (expected ${allowed.join(', ')})`);
-  return o as Partial<T>;
-}
-
 /** A number (any value, NaN and ±Infinity included: the core names the range) or the fallback. */
 function numberArg(x: unknown, fallback: number, fn: string, name: string): number {
   if (x === undefined) return fallback;
-  if (typeof x !== 'number') throw new MathLensError(`${fn}: ${name} must be a number, got ${shown(x)}`);
+  if (typeof x !== 'number') throw new MathLensError(`${fn}: ${name} must be a number, got ${describe(x)}`);
   return x;
 }
 
@@ -464,7 +441,7 @@ function numberArg(x: unknown, fallback: number, fn: string, name: string): numb
 function intArg(x: unknown, fallback: number, fn: string, name: string): number {
   if (x === undefined) return fallback;
   if (typeof x !== 'number' || !Number.isInteger(x) || Math.abs(x) > INT32)
-    throw new MathLensError(`${fn}: ${name} must be an integer, got ${shown(x)}`);
+    throw new MathLensError(`${fn}: ${name} must be an integer, got ${describe(x)}`);
   return x;
 }
 
@@ -472,12 +449,12 @@ function pairingArg(x: unknown, fallback: Pairing, fn: string, name = 'pairing')
   const p = x === undefined ? fallback : x;
   if (p === 'interleaved') return 0;
   if (p === 'half') return 1;
-  throw new MathLensError(`${fn}: ${name} must be ${PAIRING_HINT}, got ${shown(p)}`);
+  throw new MathLensError(`${fn}: ${name} must be ${PAIRING_HINT}, got ${describe(p)}`);
 }
 
 function choiceArg<T extends string>(x: unknown, choices: readonly T[], fn: string, name: string): number {
   const i = choices.indexOf((x === undefined ? choices[0] : x) as T);
-  if (i < 0) throw new MathLensError(`${fn}: ${name} must be ${choices.map((c) => `'${c}'`).join(', ')}, got ${shown(x)}`);
+  if (i < 0) throw new MathLensError(`${fn}: ${name} must be ${choices.map((c) => `'${c}'`).join(', ')}, got ${describe(x)}`);
   return i;
 }
 
@@ -514,7 +491,7 @@ function optionsBlock(fn: string, o: Partial<RopeOptions & ApplyOptions & AxialO
     block[9] = numberArg(s.betaFast, 32, fn, 'scaling.betaFast');
     block[10] = numberArg(s.betaSlow, 1, fn, 'scaling.betaSlow');
     if (s.truncate !== undefined && typeof s.truncate !== 'boolean')
-      throw new MathLensError(`${fn}: scaling.truncate must be true or false, got ${shown(s.truncate)}`);
+      throw new MathLensError(`${fn}: scaling.truncate must be true or false, got ${describe(s.truncate)}`);
     block[11] = s.truncate === false ? 0 : 1;
     block[12] = numberArg(s.attentionFactor, NaN, fn, 'scaling.attentionFactor');
     if (s.attentionFactor !== undefined && Number.isNaN(s.attentionFactor))
@@ -647,7 +624,7 @@ export function createRope(rawBase: RawModuleBase, heap: Heap): RopeApi {
     const want = b.f32 ? Float32Array : Float64Array;
     if (!(out instanceof want) || out.length !== b.rows * b.cols)
       throw new MathLensError(`${fn}: out must be a ${want.name} of ${b.rows * b.cols} numbers (rows × cols of x), got ${
-        ArrayBuffer.isView(out) ? `a ${out.constructor.name} of ${(out as Float64Array).length}` : typeName(out)}`);
+        ArrayBuffer.isView(out) ? `a ${out.constructor.name} of ${(out as Float64Array).length}` : describe(out)}`);
     return out;
   }
 
@@ -728,7 +705,7 @@ export function createRope(rawBase: RawModuleBase, heap: Heap): RopeApi {
     return intArg(dim, NaN, fn, name) as number;
   }
   function requiredNumber(x: unknown, fn: string, name: string): number {
-    if (typeof x !== 'number') throw new MathLensError(`${fn}: ${name} must be a number, got ${shown(x)}`);
+    if (typeof x !== 'number') throw new MathLensError(`${fn}: ${name} must be a number, got ${describe(x)}`);
     return x;
   }
   function requiredDim(x: unknown, fn: string, name = 'dim'): number {
@@ -741,7 +718,7 @@ export function createRope(rawBase: RawModuleBase, heap: Heap): RopeApi {
       const fn = 'rope.buffer';
       const size = (v: unknown, name: string) => {
         if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > INT32)
-          throw new MathLensError(`${fn}: ${name} must be an integer from 0 to ${INT32}, got ${shown(v)}`);
+          throw new MathLensError(`${fn}: ${name} must be an integer from 0 to ${INT32}, got ${describe(v)}`);
         return v;
       };
       const r = size(rows, 'rows');
@@ -749,7 +726,7 @@ export function createRope(rawBase: RawModuleBase, heap: Heap): RopeApi {
       const o = optionsArg<BufferOptions>(options, fn, ['dtype']);
       const dtype = o.dtype === undefined ? 'float32' : o.dtype;
       if (dtype !== 'float32' && dtype !== 'float64')
-        throw new MathLensError(`${fn}: dtype must be 'float32' or 'float64', got ${shown(o.dtype)}`);
+        throw new MathLensError(`${fn}: dtype must be 'float32' or 'float64', got ${describe(o.dtype)}`);
       return allocate(raw, r, c, dtype, fn) as never; // overloads: the dtype's matrix type
     },
 

@@ -96,7 +96,7 @@ export const VALID: Record<string, ValidCall> = {
     invalid: [
       { args: [P2(), Q2(), { formula: 'sqrtm' }], message: `gaussian.wasserstein2: options.formula must be 'symmetric' or 'product', got "sqrtm"` },
       { args: [P2(), Q2(), { formula: null }], message: `gaussian.wasserstein2: options.formula must be 'symmetric' or 'product', got null` },
-      { args: [P2(), Q2(), { formula: 1n }], message: `gaussian.wasserstein2: options.formula must be 'symmetric' or 'product', got 1` },
+      { args: [P2(), Q2(), { formula: 1n }], message: `gaussian.wasserstein2: options.formula must be 'symmetric' or 'product', got 1n` },
       { args: [P2(), Q2(), { Formula: 'product' }], message: 'gaussian.wasserstein2: unknown option "Formula" (expected one of formula)' },
       { args: [P2(), { mean: [0, 0], cov: [[1, 0], [0, -1]] }], message: 'gaussian.wasserstein2: cov of q is not positive semidefinite (smallest eigenvalue -1)' },
     ],
@@ -105,7 +105,7 @@ export const VALID: Record<string, ValidCall> = {
     args: () => [P2t(), Q2(), { formula: 'symmetric' }],
     options: 2,
     expected: 5.808852870442883,
-    invalid: [{ args: [P2(), Q2(), []], message: 'gaussian.wasserstein2Squared: options must be an object' }],
+    invalid: [{ args: [P2(), Q2(), []], message: 'gaussian.wasserstein2Squared: options must be an object, got an array' }],
   },
   'gaussian.frechet': {
     args: () => [P2t(), Q2t()],
@@ -226,7 +226,7 @@ export const VALID: Record<string, ValidCall> = {
   'matexp.expmInfo': {
     args: () => [{ rows: 2, cols: 2, data: Float64Array.of(0, -0.5, 0.5, 0) }, { balance: true }],
     options: 1,
-    invalid: [{ args: [[[1, 2], [3, 4]], { balanse: true }], message: 'matexp.expmInfo: unknown option "balanse" (known: balance)' }],
+    invalid: [{ args: [[[1, 2], [3, 4]], { balanse: true }], message: 'matexp.expmInfo: unknown option "balanse" (expected one of balance)' }],
   },
   'matexp.expRankOne': {
     args: () => [[1, 2, 3], Float64Array.of(0.5, -1, 1)],
