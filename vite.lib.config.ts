@@ -10,7 +10,9 @@ import { readdirSync } from 'node:fs';
  *     that uses both the API and the widgets gets one wasm instance. katex and uplot stay external
  *     dependencies.
  *   MATHLENS_LIB=embed    → dist/embed/mathlens-widgets.js + assets: one self-contained ES module for
- *     a `<script type="module" src=…>` tag (API, KaTeX with its fonts, uPlot and the .wasm next to it).
+ *     a `<script type="module" src=…>` tag (web/src/embed.ts). It defines each element when the page
+ *     first uses it, so the widgets' code, KaTeX (with its fonts), uPlot, the API and the .wasm are
+ *     separate files in assets/, fetched as needed.
  */
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const API = here('./web/src/index.ts');
@@ -79,7 +81,7 @@ export default defineConfig({
     assetsInlineLimit: 0,
     modulePreload: false,
     rollupOptions: {
-      input: kind === 'embed' ? { 'mathlens-widgets': here('./web/src/widgets/index.ts') } : widgetEntries,
+      input: kind === 'embed' ? { 'mathlens-widgets': here('./web/src/embed.ts') } : widgetEntries,
       preserveEntrySignatures: 'strict',
       // Only the packages' JS is external; their CSS (imported with ?inline) is inlined as strings.
       external: kind === 'embed' ? [] : ['katex', 'uplot', 'mathlens'],

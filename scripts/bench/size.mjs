@@ -12,7 +12,8 @@
 //       the e2e static server under the embed CSP, opened N times in headless Chromium, each in a
 //       fresh browser context (cold HTTP cache): time from navigation start to the widget showing
 //       its first computed value, polled with requestAnimationFrame inside the page, and the first
-//       (contentful) paint. Target: median < 1000 ms.
+//       (contentful) paint. Target: median < 1000 ms. Also what that page fetched (gzip): the embed
+//       entry loads each widget's code only when the page uses the widget.
 // Writes bench-output/size.json.
 //
 //   node scripts/bench/size.mjs [--loads 10] [--no-browser]
@@ -200,6 +201,7 @@ async function measureLoads() {
       '--disable-component-update', '--disable-sync'],
   });
   const runs = [];
+  let fetched = null;
   try {
     for (let i = 0; i <= LOADS; i++) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' }); // fresh: cold cache
@@ -216,6 +218,7 @@ async function measureLoads() {
         const wasm = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'));
         const transfer = performance.getEntriesByType('resource').reduce((s, e) => s + (e.encodedBodySize || 0), nav.encodedBodySize || 0);
         return {
+          paths: performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname),
           valueMs: window.__ml.valueAt,
           text: window.__ml.text,
           firstPaintMs: paint['first-paint'] ?? null,
@@ -229,8 +232,17 @@ async function measureLoads() {
       await context.close();
       if (problems.length) throw new Error(`one.html: ${problems.join(' | ')}`);
       if (r.text !== '1.60283') throw new Error(`one.html shows KL(p‖q) = "${r.text}", expected 1.60283`);
-      if (i === 0) log(`warm-up load (not counted): value at ${r.valueMs.toFixed(0)} ms`);
-      else runs.push(r);
+      if (i === 0) {
+        log(`warm-up load (not counted): value at ${r.valueMs.toFixed(0)} ms`);
+        // What this page downloaded, gzip -9 per file as a server would send it (fonts apart: woff2).
+        const files = r.paths.map((p) => join(stage, decodeURIComponent(p))).filter((f) => existsSync(f));
+        fetched = {
+          js: sum(files.filter((f) => /\.m?js$/.test(f)).map((f) => ({ gzip: gzipBytes(readFileSync(f)) })), 'gzip'),
+          wasm: sum(files.filter((f) => f.endsWith('.wasm')).map((f) => ({ gzip: gzipBytes(readFileSync(f)) })), 'gzip'),
+          fonts: sum(files.filter((f) => /\.woff2?$/.test(f)).map((f) => ({ raw: readFileSync(f).length })), 'raw'),
+          count: files.length,
+        };
+      } else runs.push(r);
     }
   } finally {
     await browser.close();
@@ -253,7 +265,8 @@ async function measureLoads() {
     load: stats('loadMs'),
     wasmLoaded: stats('wasmDoneMs'),
     transferBytes: runs[0]?.bytes,
-    runs,
+    fetched,
+    runs: runs.map(({ paths, ...r }) => r),
   };
 }
 
@@ -327,6 +340,10 @@ if (loadTime) {
   out.push(`  load event              ${s(loadTime.load)}`);
   out.push(`  first computed value    ${s(loadTime.value)}   (KL(p‖q) = 1.60283 shown)`);
   out.push(`  transferred: ${kb(loadTime.transferBytes)} (first load; the static server sends no gzip, and the fonts a formula needs are included)`);
+  if (loadTime.fetched)
+    out.push(`  gzip -9 of what it fetched: JS ${kb(loadTime.fetched.js)} + wasm ${kb(loadTime.fetched.wasm)}` +
+      (loadTime.fetched.fonts ? ` (+ ${kb(loadTime.fetched.fonts)} of woff2 fonts)` : '') + ', ' +
+      `${loadTime.fetched.count} files; the whole embed bundle is ${kb(embed.gzip)} (each widget's code loads when a page uses it)`);
 }
 out.push('');
 out.push('targets:');

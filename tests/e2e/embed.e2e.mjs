@@ -29,6 +29,9 @@ export const checks = [
       await page.addInitScript(() => {
         window.__csp = [];
         document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+        // Init scripts accumulate on the shared page: the first one that runs counts, once.
+        if (window.__wasmCounting) return;
+        window.__wasmCounting = true;
         window.__wasmInstances = 0;
         for (const name of ['instantiate', 'instantiateStreaming']) {
           const original = WebAssembly[name];
@@ -77,6 +80,58 @@ export const checks = [
       assert(state.instances === 1, `${state.instances} wasm instantiations for ${widgets.length} widgets`);
       await shot('embed-page', { fullPage: true });
       return `${widgets.length} widgets (${[...new Set(widgets.map((w) => w.tag))].join(', ')}), 1 wasm instance`;
+    },
+  },
+  {
+    name: 'a page loads only the widgets it uses, and defines one added later by a script',
+    async run({ page, baseUrl }) {
+      // The widgets' chunks are named after their modules (assets/<name>-<hash>.js); workers are
+      // assets/<name>.worker-<hash>.js.
+      const WIDGETS = ['attention', 'flops', 'gaussian', 'matexp', 'orthogonal', 'repetition', 'rope'];
+      const requested = [];
+      page.on('request', (r) => requested.push(new URL(r.url()).pathname));
+      const widgetChunks = () =>
+        WIDGETS.filter((w) => requested.some((p) => new RegExp(`/assets/${w}(\\.worker)?-[^/]*\\.js$`).test(p)));
+      await page.addInitScript(() => {
+        // Init scripts accumulate on the shared page: the first one that runs counts, once.
+        if (window.__wasmCounting) return;
+        window.__wasmCounting = true;
+        window.__wasmInstances = 0;
+        for (const name of ['instantiate', 'instantiateStreaming']) {
+          const original = WebAssembly[name];
+          WebAssembly[name] = function (...args) {
+            window.__wasmInstances++;
+            return original.apply(this, args);
+          };
+        }
+      });
+      const response = await page.goto(`${baseUrl}embed/one.html`);
+      assert(response?.ok(), `HTTP ${response?.status()}`);
+      const shows = (tag, text) =>
+        page.waitForFunction(
+          ([t, x]) => {
+            const content = document.querySelector(t)?.shadowRoot?.querySelector('.content');
+            return !!content && !content.hidden && content.textContent.includes(x);
+          },
+          [tag, text],
+          { timeout: 20000 },
+        );
+      await shows('mathlens-gaussian', '1.60283');
+      const first = widgetChunks();
+      assert(first.length === 1 && first[0] === 'gaussian', `one <mathlens-gaussian> loaded the code of: ${first.join(', ')}`);
+      assert(!(await page.evaluate(() => !!customElements.get('mathlens-flops'))), 'mathlens-flops is defined although unused');
+      // A widget inserted after load (as a comment section or a framework would) is defined and computes.
+      await page.evaluate(() => {
+        const el = document.createElement('mathlens-flops');
+        el.setAttribute('preset', 'bert-base');
+        document.querySelector('main').append(el);
+      });
+      await shows('mathlens-flops', 'BERT');
+      const after = widgetChunks();
+      assert(after.join(',') === 'flops,gaussian', `after adding <mathlens-flops>, loaded: ${after.join(', ')}`);
+      const instances = await page.evaluate(() => window.__wasmInstances);
+      assert(instances === 1, `${instances} wasm instantiations for two widgets`);
+      return `one.html fetched the gaussian widget only; an added <mathlens-flops> fetched flops and computed; 1 wasm instance`;
     },
   },
 ];

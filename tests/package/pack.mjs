@@ -133,7 +133,9 @@ client.call('rate', [[[0.5, 0.3, 0.1], [0.2, 0.2, 0.5], [0.4, 0.4, 0.1]]])
     const result = await openPage(join(app, 'dist'), 'index.html', () => {
       const out = document.getElementById('out')?.textContent ?? '';
       const worker = document.getElementById('worker')?.textContent ?? '';
-      const w = document.getElementById('w')?.shadowRoot?.querySelector('.row[data-key="klPQ"] .value')?.textContent;
+      const root = document.getElementById('w')?.shadowRoot;
+      const computed = root?.querySelector('.content')?.hidden === false; // content shows only computed values
+      const w = computed ? root.querySelector('.row[data-key="klPQ"] .value')?.textContent : null;
       return out.startsWith('kl=') && w && worker !== '…' ? { out, w, worker } : null;
     });
     assert(result.out === 'kl=1.6028315836996774' || result.out === 'kl=1.6028315836996772', result.out);
@@ -153,7 +155,8 @@ client.call('rate', [[[0.5, 0.3, 0.1], [0.2, 0.2, 0.5], [0.4, 0.4, 0.1]]])
     );
     const result = await openPage(site, 'index.html', () => {
       const root = document.getElementById('w')?.shadowRoot;
-      const v = root?.querySelector('.row[data-key="klPQ"] .value')?.textContent;
+      if (!root || root.querySelector('.content')?.hidden !== false) return null; // not computed yet
+      const v = root.querySelector('.row[data-key="klPQ"] .value')?.textContent;
       const label = root?.querySelector('.row[data-key="bd"] dt')?.textContent;
       return v ? { v, label } : null;
     });

@@ -40,7 +40,9 @@ export abstract class MathLensElement extends HTMLElement {
     this.shadow.adoptedStyleSheets = [sheet(themeCss), ...styles];
     this.errorBox = h('div', { class: 'error', attrs: { role: 'alert', part: 'error', hidden: true } });
     this.status = h('div', { class: 'status', attrs: { role: 'status', hidden: true } });
-    this.content = h('div', { class: 'content' });
+    // Hidden until the first render decides between content, the loading line and an error: the
+    // unfilled skeleton never flashes, and "content visible" always means "computed".
+    this.content = h('div', { class: 'content', attrs: { hidden: true } });
     this.shadow.append(h('div', { class: 'mathlens', attrs: { part: 'container' } }, this.errorBox, this.status, this.content));
   }
 
