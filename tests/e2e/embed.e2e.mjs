@@ -131,7 +131,21 @@ export const checks = [
       assert(after.join(',') === 'flops,gaussian', `after adding <mathlens-flops>, loaded: ${after.join(', ')}`);
       const instances = await page.evaluate(() => window.__wasmInstances);
       assert(instances === 1, `${instances} wasm instantiations for two widgets`);
-      return `one.html fetched the gaussian widget only; an added <mathlens-flops> fetched flops and computed; 1 wasm instance`;
+      // define() loads elements by hand (for shadow roots the page's observer does not see) and
+      // rejects unknown names with a message.
+      const manual = await page.evaluate(async () => {
+        const embed = await import('./mathlens-widgets.js');
+        const before = !!customElements.get('mathlens-rope');
+        await embed.define('mathlens-rope');
+        const error = await embed.define('mathlens-nope').then(() => '(resolved)', (e) => e.message);
+        return { before, after: !!customElements.get('mathlens-rope'), error };
+      });
+      assert(!manual.before && manual.after, `define('mathlens-rope'): defined before ${manual.before}, after ${manual.after}`);
+      assert(
+        manual.error === 'embed.define: unknown element "mathlens-nope" (expected one of mathlens-attention, mathlens-flops, mathlens-gaussian, mathlens-matexp, mathlens-orthogonal, mathlens-repetition, mathlens-rope)',
+        `define('mathlens-nope'): ${manual.error}`,
+      );
+      return `one.html fetched the gaussian widget only; an added <mathlens-flops> fetched flops and computed; define() loads by hand; 1 wasm instance`;
     },
   },
 ];

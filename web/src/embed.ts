@@ -41,6 +41,12 @@ const loading = new Map<WidgetTag, Promise<CustomElementConstructor>>();
  * they are defined. Rarely needed: elements in the document are defined on their own.
  */
 export function define(...which: WidgetTag[]): Promise<CustomElementConstructor[]> {
+  // A plain Error: importing the API's MathLensError would pull the shared chunk into this entry.
+  const unknown = which.find((t) => typeof t !== 'string' || !isTag(t));
+  if (unknown !== undefined)
+    return Promise.reject(
+      new Error(`embed.define: unknown element ${JSON.stringify(String(unknown))} (expected one of ${tags.join(', ')})`),
+    );
   return Promise.all((which.length ? which : tags).map(load));
 }
 
