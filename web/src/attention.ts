@@ -15,7 +15,7 @@
  * @module
  */
 import type { RawModuleBase } from './wasm/mathlens.mjs';
-import { describe, optionsArg } from './core/args.js';
+import { booleanArg, describe, integerArg, optionsArg } from './core/args.js';
 import { MathLensError, unwrap } from './core/errors.js';
 import type { Heap } from './core/heap.js';
 import { matrixArg, type Matrix, type MatrixLike, type Shaped } from './core/matrix.js';
@@ -222,27 +222,8 @@ interface AttentionRawModule extends RawModuleBase {
 /** The largest attention matrix returned by `matrix: true` (the C++ limit, kMaxMatrixEntries). */
 const MAX_MATRIX = 16777216;
 
-function intOption(o: Obj, name: string, fallback: number, min: number, max: number, fn: string): number {
-  const x = o[name];
-  if (x === undefined) return fallback;
-  if (typeof x !== 'number' || !Number.isInteger(x) || x < min || x > max)
-    throw new MathLensError(`${fn}: ${name} must be an integer from ${min} to ${max}, got ${describe(x)}`);
-  return x;
-}
 
-/** A required integer argument (undefined is an error, not a default). */
-function intArg(x: unknown, name: string, min: number, max: number, fn: string): number {
-  if (typeof x !== 'number' || !Number.isInteger(x) || x < min || x > max)
-    throw new MathLensError(`${fn}: ${name} must be an integer from ${min} to ${max}, got ${describe(x)}`);
-  return x;
-}
 
-function boolOption(o: Obj, name: string, fallback: boolean, fn: string): boolean {
-  const x = o[name];
-  if (x === undefined) return fallback;
-  if (typeof x !== 'boolean') throw new MathLensError(`${fn}: ${name} must be true or false, got ${describe(x)}`);
-  return x;
-}
 
 function enumOption<T extends string>(o: Obj, name: string, values: readonly T[], fn: string): number {
   const x = o[name];
@@ -282,11 +263,11 @@ interface Common {
 
 function commonOptions(o: Obj, fn: string): Common {
   return {
-    heads: intOption(o, 'heads', 1, 1, 4096, fn),
+    heads: integerArg(o.heads, 1, fn, 'heads', 1, 4096),
     scale: scaleOption(o, fn),
-    causal: boolOption(o, 'causal', false, fn),
-    errors: boolOption(o, 'errors', false, fn),
-    matrix: boolOption(o, 'matrix', false, fn),
+    causal: booleanArg(o.causal, false, fn, 'causal'),
+    errors: booleanArg(o.errors, false, fn, 'errors'),
+    matrix: booleanArg(o.matrix, false, fn, 'matrix'),
   };
 }
 
@@ -388,9 +369,9 @@ export function createAttention(raw: RawModuleBase, heap: Heap): AttentionApi {
       const fn = 'attention.performer';
       const o = optionsArg(options, fn, PERFORMER);
       const c = commonOptions(o, fn);
-      const features = intOption(o, 'features', 256, 1, 1048576, fn);
-      const seed = intOption(o, 'seed', 1, 0, MAX_SEED, fn);
-      const orthogonal = boolOption(o, 'orthogonal', true, fn);
+      const features = integerArg(o.features, 256, fn, 'features', 1, 1048576);
+      const seed = integerArg(o.seed, 1, fn, 'seed', 0, MAX_SEED);
+      const orthogonal = booleanArg(o.orthogonal, true, fn, 'orthogonal');
       const projection = o.projection === undefined ? null : matrixArg(o.projection, fn, 'projection');
       if (projection && projection.rows === 0)
         throw new MathLensError(`${fn}: projection must have at least one row (one random feature)`);
@@ -404,9 +385,9 @@ export function createAttention(raw: RawModuleBase, heap: Heap): AttentionApi {
       const fn = 'attention.nystrom';
       const o = optionsArg(options, fn, NYSTROM);
       const c = commonOptions(o, fn);
-      const landmarks = intOption(o, 'landmarks', 0, 1, 2 ** 31 - 1, fn);
+      const landmarks = integerArg(o.landmarks, 0, fn, 'landmarks', 1, 2 ** 31 - 1);
       const pinv = enumOption(o, 'pinv', PINV_METHODS, fn);
-      const iterations = intOption(o, 'iterations', 6, 0, 1000, fn);
+      const iterations = integerArg(o.iterations, 6, fn, 'iterations', 0, 1000);
       const init = enumOption(o, 'init', INITS, fn);
       const segments = enumOption(o, 'segments', SEGMENTS, fn);
       const r = kernel(fn, q, k, v, c, null, (a, _e, out, mo) =>
@@ -426,7 +407,7 @@ export function createAttention(raw: RawModuleBase, heap: Heap): AttentionApi {
     landmarks(x, m, options) {
       const fn = 'attention.landmarks';
       const o = optionsArg(options, fn, ['segments']);
-      const mm = intArg(m, 'm', 1, 2 ** 31 - 1, fn);
+      const mm = integerArg(m, undefined, fn, 'm', 1, 2 ** 31 - 1);
       const segments = enumOption(o, 'segments', SEGMENTS, fn);
       // m > rows is rejected by the core before it writes: reserve nothing then.
       const r = oneMatrix(fn, x, 'x', (s) => (mm <= s.rows ? mm * s.cols : 0), (address, s, out) =>
@@ -438,7 +419,7 @@ export function createAttention(raw: RawModuleBase, heap: Heap): AttentionApi {
       const fn = 'attention.pinv';
       const o = optionsArg(options, fn, ['method', 'iterations', 'c']);
       const method = enumOption(o, 'method', PINV_METHODS, fn);
-      const iterations = intOption(o, 'iterations', 6, 0, 1000, fn);
+      const iterations = integerArg(o.iterations, 6, fn, 'iterations', 0, 1000);
       const c = o.c;
       if (c !== undefined && (typeof c !== 'number' || !Number.isFinite(c) || c <= 0))
         throw new MathLensError(`${fn}: c must be a positive number, got ${describe(c)}`);
@@ -450,10 +431,10 @@ export function createAttention(raw: RawModuleBase, heap: Heap): AttentionApi {
     randomFeatures(features, d, options) {
       const fn = 'attention.randomFeatures';
       const o = optionsArg(options, fn, ['seed', 'orthogonal']);
-      const f = intArg(features, 'features', 1, 1048576, fn);
-      const dd = intArg(d, 'd', 1, 65536, fn);
-      const seed = intOption(o, 'seed', 1, 0, MAX_SEED, fn);
-      const orthogonal = boolOption(o, 'orthogonal', true, fn);
+      const f = integerArg(features, undefined, fn, 'features', 1, 1048576);
+      const dd = integerArg(d, undefined, fn, 'd', 1, 65536);
+      const seed = integerArg(o.seed, 1, fn, 'seed', 0, MAX_SEED);
+      const orthogonal = booleanArg(o.orthogonal, true, fn, 'orthogonal');
       const n = f * dd;
       heap.begin(fn, n);
       try {
@@ -467,12 +448,12 @@ export function createAttention(raw: RawModuleBase, heap: Heap): AttentionApi {
     sampleInputs(n, d, options) {
       const fn = 'attention.sampleInputs';
       const o = optionsArg(options, fn, ['dv', 'structure', 'seed', 'clusters']);
-      const rows = intArg(n, 'n', 1, 2 ** 31 - 1, fn);
-      const cols = intArg(d, 'd', 1, 2 ** 31 - 1, fn);
-      const dv = intOption(o, 'dv', cols, 1, 2 ** 31 - 1, fn);
+      const rows = integerArg(n, undefined, fn, 'n', 1, 2 ** 31 - 1);
+      const cols = integerArg(d, undefined, fn, 'd', 1, 2 ** 31 - 1);
+      const dv = integerArg(o.dv, cols, fn, 'dv', 1, 2 ** 31 - 1);
       const structure = enumOption(o, 'structure', STRUCTURES, fn);
-      const seed = intOption(o, 'seed', 1, 0, MAX_SEED, fn);
-      const clusters = intOption(o, 'clusters', 8, 1, 2 ** 31 - 1, fn);
+      const seed = integerArg(o.seed, 1, fn, 'seed', 0, MAX_SEED);
+      const clusters = integerArg(o.clusters, 8, fn, 'clusters', 1, 2 ** 31 - 1);
       const nq = rows * cols;
       const nv = rows * dv;
       heap.begin(fn, 2 * nq + nv);

@@ -30,7 +30,7 @@
  * @module
  */
 import type { RawModuleBase } from './wasm/mathlens.mjs';
-import { describe, optionsArg } from './core/args.js';
+import { booleanArg, describe, optionsArg } from './core/args.js';
 import { MathLensError, unwrap } from './core/errors.js';
 import type { Heap } from './core/heap.js';
 import { vectorArg } from './core/matrix.js';
@@ -356,12 +356,6 @@ function int(o: Record<string, unknown>, key: string, fn: string, fallback: numb
   return v;
 }
 
-function bool(o: Record<string, unknown>, key: string, fn: string, fallback: boolean): boolean {
-  const v = o[key];
-  if (v === undefined) return fallback;
-  if (typeof v !== 'boolean') throw new MathLensError(`${fn}: ${key} must be true or false, got ${describe(v)}`);
-  return v;
-}
 
 /** Fills the 19-slot configuration block (layout of cpp/bindings/flops.cpp). */
 function variantSlots(o: Record<string, unknown>, fn: string, block: number[], base: Partial<Record<string, number>> = {}): void {
@@ -370,7 +364,7 @@ function variantSlots(o: Record<string, unknown>, fn: string, block: number[], b
     throw new MathLensError(`${fn}: variant must be one of ${VARIANTS.join(', ')}, got ${describe(v)}`);
   block[12] = VARIANTS.indexOf(v as AttentionVariant);
   block[13] = int(o, 'featureMultiple', fn, 1);
-  block[14] = bool(o, 'widenValues', fn, true) ? 1 : 0;
+  block[14] = booleanArg(o['widenValues'], true, fn, 'widenValues') ? 1 : 0;
   block[15] = int(o, 'features', fn, 256);
   block[16] = int(o, 'landmarks', fn, 64);
   block[17] = int(o, 'pinvIterations', fn, 6, -Infinity, 'a non-negative integer');
@@ -485,8 +479,8 @@ export function createFlops(raw: RawModuleBase, heap: Heap): FlopsApi {
     if (typeof ratio !== 'number' || !Number.isFinite(ratio) || ratio <= 0)
       throw new MathLensError(`${fn}: ffnRatio must be a positive number, got ${describe(ratio)}`);
     block[5] = ratio;
-    block[6] = bool(o, 'gated', fn, base?.gated ?? false) ? 1 : 0;
-    block[7] = bool(o, 'causal', fn, base?.causal ?? false) ? 1 : 0;
+    block[6] = booleanArg(o['gated'], base?.gated ?? false, fn, 'gated') ? 1 : 0;
+    block[7] = booleanArg(o['causal'], base?.causal ?? false, fn, 'causal') ? 1 : 0;
     block[8] = int(o, 'n', fn, base?.n ?? 1);
     block[9] = int(o, 'batch', fn, 1);
     block[10] = int(o, 'layers', fn, base?.layers ?? 1);
@@ -554,7 +548,7 @@ export function createFlops(raw: RawModuleBase, heap: Heap): FlopsApi {
       block[1] = int(o, 'heads', fn, 1);
       block[2] = int(o, 'headSize', fn, 0);
       block[3] = int(o, 'kvHeads', fn, 0, 1);
-      block[7] = bool(o, 'causal', fn, false) ? 1 : 0;
+      block[7] = booleanArg(o['causal'], false, fn, 'causal') ? 1 : 0;
       block[8] = int(o, 'n', fn, 0);
       block[9] = int(o, 'batch', fn, 1);
       block[11] = int(o, 'bytesPerElement', fn, 4);

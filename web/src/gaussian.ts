@@ -7,7 +7,7 @@
  * @module
  */
 import type { RawModuleBase } from './wasm/mathlens.mjs';
-import { describe, optionsArg } from './core/args.js';
+import { describe, integerArg, optionsArg } from './core/args.js';
 import { MathLensError, unwrap } from './core/errors.js';
 import type { Heap } from './core/heap.js';
 import { matrixArg, vectorArg, type Matrix, type MatrixLike, type Shaped, type Vector } from './core/matrix.js';
@@ -176,12 +176,6 @@ function formulaArg(options: W2Options | undefined, fn: string): number {
   throw new MathLensError(`${fn}: options.formula must be 'symmetric' or 'product', got ${describe(f)}`);
 }
 
-function integerOption(value: unknown, fallback: number, fn: string, name: string, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
-    throw new MathLensError(`${fn}: ${name} must be an integer from ${min} to ${max}, got ${describe(value)}`);
-  return value;
-}
 
 export function createGaussian(raw: RawModuleBase, heap: Heap): GaussianApi {
   const m = raw as GaussianRaw;
@@ -283,8 +277,8 @@ export function createGaussian(raw: RawModuleBase, heap: Heap): GaussianApi {
     klMonteCarlo(p, q, options) {
       const fn = 'gaussian.klMonteCarlo';
       const opts = optionsArg(options, fn, ['samples', 'seed']);
-      const samples = integerOption(opts.samples, 20000, fn, 'samples', 2, 100000000);
-      const seed = integerOption(opts.seed, 1, fn, 'seed', 0, Number.MAX_SAFE_INTEGER);
+      const samples = integerArg(opts.samples, 20000, fn, 'samples', 2, 100000000);
+      const seed = integerArg(opts.seed, 1, fn, 'seed', 0, Number.MAX_SAFE_INTEGER);
       return pair(fn, p, q, (a) => m.gaussian_klMonteCarlo(...a, samples, seed));
     },
     compare(p, q) {

@@ -19,7 +19,7 @@
  * @module
  */
 import type { RawModuleBase } from './wasm/mathlens.mjs';
-import { describe, optionsArg } from './core/args.js';
+import { describe, integerArg, optionsArg } from './core/args.js';
 import { MathLensError, unwrap } from './core/errors.js';
 import type { Heap } from './core/heap.js';
 import { matrixArg, vectorArg, type Matrix, type MatrixLike, type Shaped } from './core/matrix.js';
@@ -337,12 +337,6 @@ interface RepetitionRaw extends RawModuleBase {
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
-function integerIn(v: unknown, fallback: number, fn: string, name: string, min: number, max: number, range = `from ${min} to ${max}`): number {
-  if (v === undefined) return fallback;
-  if (!isNum(v) || !Number.isInteger(v) || v < min || v > max)
-    throw new MathLensError(`${fn}: ${name} must be an integer ${range}, got ${describe(v)}`);
-  return v;
-}
 
 interface Decoding {
   layout: number;
@@ -528,7 +522,7 @@ export function createRepetition(raw: RawModuleBase, heap: Heap): RepetitionApi 
       const d = decodingArgs(o, fn);
       const eig = partArg(o.eigenvalues, fn, 'eigenvalues');
       const paper = partArg(o.paper, fn, 'paper');
-      const terms = o.terms === undefined || o.terms === 'auto' ? -1 : integerIn(o.terms, -1, fn, 'terms', 1, 100000, "from 1 to 100000 or 'auto'");
+      const terms = o.terms === undefined || o.terms === 'auto' ? -1 : integerArg(o.terms, -1, fn, 'terms', 1, 100000, "from 1 to 100000 or 'auto'");
       const progress = progressArg(o.onProgress, fn);
       const r = withChain(fn, P, () => 0, (a, s) =>
         unwrap(m.repetition_analyze(a, s.rows, s.cols, d.layout, d.temperature, d.topK, d.topP, d.greedy, eig, paper, terms, progress.callback)),
@@ -601,9 +595,9 @@ export function createRepetition(raw: RawModuleBase, heap: Heap): RepetitionApi 
       const fn = 'repetition.simulate';
       const o = optionsArg(options, fn, [...CHAIN_KEYS, 'samples', 'seed', 'maxK', 'onProgress']);
       const d = decodingArgs(o, fn);
-      const samples = integerIn(o.samples, 20000, fn, 'samples', 2, 1e8, 'from 2n to 100000000');
-      const seed = integerIn(o.seed, 1, fn, 'seed', 0, Number.MAX_SAFE_INTEGER);
-      const maxK = o.maxK === undefined || o.maxK === 'auto' ? 0 : integerIn(o.maxK, 0, fn, 'maxK', 1, 1000, "from 1 to 1000 or 'auto'");
+      const samples = integerArg(o.samples, 20000, fn, 'samples', 2, 1e8, 'from 2n to 100000000');
+      const seed = integerArg(o.seed, 1, fn, 'seed', 0, Number.MAX_SAFE_INTEGER);
+      const maxK = o.maxK === undefined || o.maxK === 'auto' ? 0 : integerArg(o.maxK, 0, fn, 'maxK', 1, 1000, "from 1 to 1000 or 'auto'");
       const progress = progressArg(o.onProgress, fn);
       const r = withChain(fn, P, () => 0, (a, s) =>
         unwrap(m.repetition_simulate(a, s.rows, s.cols, d.layout, d.temperature, d.topK, d.topP, d.greedy, samples, seed, maxK, progress.callback)),
@@ -637,7 +631,7 @@ export function createRepetition(raw: RawModuleBase, heap: Heap): RepetitionApi 
       const fn = 'repetition.bigram';
       const ids = vectorArg(tokens, fn, 'tokens');
       if (vocabSize === undefined) throw new MathLensError(`${fn}: vocabSize must be an integer from 1 to 10000, got undefined`);
-      const n = integerIn(vocabSize, 0, fn, 'vocabSize', 1, 10000);
+      const n = integerArg(vocabSize, 0, fn, 'vocabSize', 1, 10000);
       const o = optionsArg(options, fn, ['smoothing']);
       const k = o.smoothing === undefined ? 0 : o.smoothing;
       if (!isNum(k) || k < 0) throw new MathLensError(`${fn}: smoothing must be a non-negative number, got ${describe(k)}`);
@@ -667,7 +661,7 @@ export function createRepetition(raw: RawModuleBase, heap: Heap): RepetitionApi 
       const o = optionsArg(options, fn, ['level', 'tokenizer', 'locale', 'smoothing', 'maxVocab']);
       const k = o.smoothing === undefined ? 0 : o.smoothing;
       if (!isNum(k) || k < 0) throw new MathLensError(`${fn}: smoothing must be a non-negative number, got ${describe(k)}`);
-      const maxVocab = integerIn(o.maxVocab, 4000, fn, 'maxVocab', 1, 10000);
+      const maxVocab = integerArg(o.maxVocab, 4000, fn, 'maxVocab', 1, 10000);
       const tok = tokenizeImpl(t, o, fn);
       if (tok.sentences.length === 0) throw new MathLensError(`${fn}: text has no tokens (it is empty or only whitespace)`);
       // Vocabulary by decreasing frequency, ties by first appearance.

@@ -58,3 +58,29 @@ export function optionsArg<T extends object = Record<string, unknown>>(
       );
   return options as Partial<T>;
 }
+
+/**
+ * An integer from `min` to `max` (`range` words the interval in the message), or `fallback` when
+ * `x` is undefined; without a fallback the argument is required.
+ */
+export function integerArg(
+  x: unknown,
+  fallback: number | undefined,
+  fn: string,
+  name: string,
+  min: number,
+  max: number,
+  range = `from ${min} to ${max}`,
+): number {
+  if (x === undefined && fallback !== undefined) return fallback;
+  if (typeof x !== 'number' || !Number.isInteger(x) || x < min || x > max)
+    throw new MathLensError(`${fn}: ${name} must be an integer ${range}, got ${describe(x)}`);
+  return x;
+}
+
+/** true or false, or `fallback` when `x` is undefined. */
+export function booleanArg(x: unknown, fallback: boolean, fn: string, name: string): boolean {
+  if (x === undefined) return fallback;
+  if (typeof x !== 'boolean') throw new MathLensError(`${fn}: ${name} must be true or false, got ${describe(x)}`);
+  return x;
+}
