@@ -22,6 +22,23 @@ const inventory = () =>
       };
     });
 
+/**
+ * In the page before any script: counts wasm instantiations in window.__wasmInstances. Init scripts
+ * accumulate on the shared page, so the first one installed wraps WebAssembly, once.
+ */
+function countWasmInstances() {
+  if (window.__wasmCounting) return;
+  window.__wasmCounting = true;
+  window.__wasmInstances = 0;
+  for (const name of ['instantiate', 'instantiateStreaming']) {
+    const original = WebAssembly[name];
+    WebAssembly[name] = function (...args) {
+      window.__wasmInstances++;
+      return original.apply(this, args);
+    };
+  }
+}
+
 export const checks = [
   {
     name: 'a plain page with one script tag renders every widget under a strict CSP, sharing one wasm instance',
@@ -29,18 +46,8 @@ export const checks = [
       await page.addInitScript(() => {
         window.__csp = [];
         document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
-        // Init scripts accumulate on the shared page: the first one that runs counts, once.
-        if (window.__wasmCounting) return;
-        window.__wasmCounting = true;
-        window.__wasmInstances = 0;
-        for (const name of ['instantiate', 'instantiateStreaming']) {
-          const original = WebAssembly[name];
-          WebAssembly[name] = function (...args) {
-            window.__wasmInstances++;
-            return original.apply(this, args);
-          };
-        }
       });
+      await page.addInitScript(countWasmInstances);
       const response = await page.goto(`${baseUrl}embed/index.html`);
       assert(response?.ok(), `HTTP ${response?.status()}`);
       assert(response.headers()['content-security-policy'] === "script-src 'self' 'wasm-unsafe-eval'", 'CSP header');
@@ -92,19 +99,7 @@ export const checks = [
       page.on('request', (r) => requested.push(new URL(r.url()).pathname));
       const widgetChunks = () =>
         WIDGETS.filter((w) => requested.some((p) => new RegExp(`/assets/${w}(\\.worker)?-[^/]*\\.js$`).test(p)));
-      await page.addInitScript(() => {
-        // Init scripts accumulate on the shared page: the first one that runs counts, once.
-        if (window.__wasmCounting) return;
-        window.__wasmCounting = true;
-        window.__wasmInstances = 0;
-        for (const name of ['instantiate', 'instantiateStreaming']) {
-          const original = WebAssembly[name];
-          WebAssembly[name] = function (...args) {
-            window.__wasmInstances++;
-            return original.apply(this, args);
-          };
-        }
-      });
+      await page.addInitScript(countWasmInstances);
       const response = await page.goto(`${baseUrl}embed/one.html`);
       assert(response?.ok(), `HTTP ${response?.status()}`);
       const shows = (tag, text) =>
