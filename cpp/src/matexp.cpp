@@ -27,6 +27,8 @@ using Eigen::MatrixXd;
 using Eigen::VectorXd;
 using detail::fail;
 using detail::num;
+using detail::product;
+using detail::transposed;
 
 namespace {
 
@@ -81,7 +83,8 @@ const double* coefficients(int m) {
 // Small helpers
 
 // (Plain loops instead of Eigen expressions in this file keep the wasm small: every distinct
-// expression template becomes code. Matrix products all go through one GEMM kernel, mul().)
+// expression template becomes code. Matrix products all go through one GEMM driver,
+// detail::product.)
 
 double norm1(const MatrixXd& a) {
   double best = 0.0;
@@ -113,8 +116,6 @@ bool all_zero(const MatrixXd& a) {
 #define MATEXP_NOINLINE
 #endif
 
-/// out = a b: the one matrix product of this file (see mathlens/detail/product.hpp).
-void mul(MatrixXd& out, const MatrixXd& a, const MatrixXd& b) { detail::product(out, a, b); }
 
 struct Term {
   double c;
@@ -145,22 +146,17 @@ void scale_by(MatrixXd& a, double c) {
   for (Index k = 0; k < a.size(); ++k) p[k] *= c;
 }
 
-MatrixXd transposed(const MatrixXd& a) {
-  MatrixXd t(a.cols(), a.rows());
-  for (Index j = 0; j < a.cols(); ++j)
-    for (Index i = 0; i < a.rows(); ++i) t(j, i) = a(i, j);
-  return t;
+/// Whether every entry is finite. Not Eigen's allFinite(): that forms a − a and tests it for NaN, and
+/// took exp(x yᵀ) at d = 256 from 0.14 to 0.27 ms in wasm (measured); x·0 summed is one vectorised
+/// pass (0 for finite x, NaN for ±inf and NaN).
+template <class M>
+bool all_finite(const M& a) {
+  return std::isfinite((a.array() * 0.0).sum());
 }
 
 void swap_rows_and_columns(MatrixXd& a, Index i, Index j) {
   for (Index k = 0; k < a.cols(); ++k) std::swap(a(i, k), a(j, k));
   for (Index k = 0; k < a.rows(); ++k) std::swap(a(k, i), a(k, j));
-}
-
-template <class M>
-bool all_finite(const M& a) {
-  // x·0 is 0 for finite x and NaN for ±inf and NaN: one vectorised pass without a branch per entry.
-  return std::isfinite((a.array() * 0.0).sum());
 }
 
 bool is_upper_triangular(const MatrixXd& a) {
@@ -263,7 +259,7 @@ double trace_product(const MatrixXd& a, const MatrixXd& b) {
 MATEXP_NOINLINE MatrixXd apply_product(const std::vector<const MatrixXd*>& f, const MatrixXd& x) {
   MatrixXd y = x, t;
   for (std::size_t k = f.size(); k-- > 0;) {
-    mul(t, *f[k], y);
+    product(t, *f[k], y);
     y.swap(t);
   }
   return y;
@@ -287,7 +283,7 @@ double norm1_product(const std::vector<const MatrixXd*>& f) {
   if (n > kExactNormMaxN) return norm1_product_estimate(f);
   MatrixXd p = *f.back(), t;
   for (std::size_t k = f.size() - 1; k-- > 0;) {
-    mul(t, *f[k], p);
+    product(t, *f[k], p);
     p.swap(t);
   }
   return norm1(p);
@@ -507,7 +503,7 @@ Plan plan_for(const MatrixXd& t) {
   }
   const MatrixXd& a = p.a;
   const double anorm = norm1(a);
-  mul(p.a2, a, a);
+  product(p.a2, a, a);
   if (all_zero(p.a2)) {
     p.nilpotent = 2;
     return p;
@@ -522,7 +518,7 @@ Plan plan_for(const MatrixXd& t) {
     }
     p.nonnormal = std::max(p.nonnormal, l);
   }
-  mul(p.a4, p.a2, p.a2);
+  product(p.a4, p.a2, p.a2);
   if (all_zero(p.a4)) {
     p.nilpotent = 4;
     return p;
@@ -537,7 +533,7 @@ Plan plan_for(const MatrixXd& t) {
     }
     p.nonnormal = std::max(p.nonnormal, l);
   }
-  mul(p.a6, p.a2, p.a4);
+  product(p.a6, p.a2, p.a4);
   if (all_zero(p.a6)) {
     p.nilpotent = 6;
     return p;
@@ -573,17 +569,17 @@ MatrixXd exp_nilpotent(const Plan& p, int total_squarings) {
   if (p.nilpotent == 2) {
     combine(x, {{1.0, &p.a}}, 1.0);
   } else {
-    mul(a3, p.a, p.a2);
+    product(a3, p.a, p.a2);
     if (p.nilpotent == 4) {
       combine(x, {{1.0, &p.a}, {0.5, &p.a2}, {1.0 / 6.0, &a3}}, 1.0);
     } else {
-      mul(a5, p.a, p.a4);
+      product(a5, p.a, p.a4);
       combine(x, {{1.0, &p.a}, {0.5, &p.a2}, {1.0 / 6.0, &a3}, {1.0 / 24.0, &p.a4}, {1.0 / 120.0, &a5}}, 1.0);
     }
   }
   // A was pre-scaled by 2^{-s0} only for ‖A‖ > 2^90: undo by squaring.
   for (int j = 0; j < total_squarings; ++j) {
-    mul(tmp, x, x);
+    product(tmp, x, x);
     x.swap(tmp);
   }
   return x;
@@ -604,15 +600,15 @@ MatrixXd evaluate(Plan& p, const MatrixXd& t, bool upper) {
       scale_by(p.a6, std::ldexp(1.0, -6 * s));
     }
     combine(tmp, {{b[13], &p.a6}, {b[11], &p.a4}, {b[9], &p.a2}}, 0.0);
-    mul(w, p.a6, tmp);
+    product(w, p.a6, tmp);
     combine(tmp, {{1.0, &w}, {b[7], &p.a6}, {b[5], &p.a4}, {b[3], &p.a2}}, b[1]);
-    mul(u, a, tmp);
+    product(u, a, tmp);
     combine(tmp, {{b[12], &p.a6}, {b[10], &p.a4}, {b[8], &p.a2}}, 0.0);
-    mul(w, p.a6, tmp);
+    product(w, p.a6, tmp);
     combine(v, {{1.0, &w}, {b[6], &p.a6}, {b[4], &p.a4}, {b[2], &p.a2}}, b[0]);
   } else {
     MatrixXd a8;
-    if (m == 9) mul(a8, p.a4, p.a4);
+    if (m == 9) product(a8, p.a4, p.a4);
     // p_m's odd part U = A (b₁I + b₃A² + …), even part V = b₀I + b₂A² + …
     if (m == 3) {
       combine(w, {{b[3], &p.a2}}, b[1]);
@@ -627,7 +623,7 @@ MatrixXd evaluate(Plan& p, const MatrixXd& t, bool upper) {
       combine(w, {{b[9], &a8}, {b[7], &p.a6}, {b[5], &p.a4}, {b[3], &p.a2}}, b[1]);
       combine(v, {{b[8], &a8}, {b[6], &p.a6}, {b[4], &p.a4}, {b[2], &p.a2}}, b[0]);
     }
-    mul(u, a, w);
+    product(u, a, w);
   }
   MatrixXd x;
   {
@@ -640,7 +636,7 @@ MatrixXd evaluate(Plan& p, const MatrixXd& t, bool upper) {
   const int total = p.s0 + s;
   if (upper) fix_triangular(x, t, total);
   for (int j = total - 1; j >= 0; --j) {
-    mul(tmp, x, x);
+    product(tmp, x, x);
     x.swap(tmp);
     if (upper) fix_triangular(x, t, j);
   }
@@ -714,7 +710,7 @@ ExpmResult expm_impl(const MatrixXd& a, Balance balance_mode, const char* fn, bo
     const MatrixXd& q = es.eigenvectors();
     MatrixXd qe = q;
     for (Index j = 0; j < n; ++j) scale_column(qe, j, std::exp(es.eigenvalues()(j)));
-    mul(r.value, qe, transposed(q));
+    product(r.value, qe, transposed(q));
     r.route = Route::symmetric;
   } else {
     Plan p = plan_for(b);
@@ -741,8 +737,8 @@ ExpmResult expm_impl(const MatrixXd& a, Balance balance_mode, const char* fn, bo
           const MatrixXd et = expm_triangular(t, r.degree, r.squarings);
           const MatrixXd& q = schur.matrixU();
           MatrixXd qe;
-          mul(qe, q, et);
-          mul(r.value, qe, transposed(q));
+          product(qe, q, et);
+          product(r.value, qe, transposed(q));
           r.route = Route::schur;
           r.triangular = true;
           done = true;
@@ -1097,7 +1093,7 @@ LogDetSeries log_det_series(const MatrixXd& m, int max_terms, double tolerance) 
     const int e = top > 0.0 ? std::ilogb(top) + 1 : 0;
     const MatrixXd ms = m.unaryExpr([e](double x) { return std::ldexp(x, -e); });
     MatrixXd gram;
-    mul(gram, transposed(ms), ms);
+    product(gram, transposed(ms), ms);
     const Eigen::SelfAdjointEigenSolver<MatrixXd> es(gram, Eigen::EigenvaluesOnly);
     r.norm2 = std::ldexp(std::sqrt(std::max(es.eigenvalues()(n - 1), 0.0)), e);
   }
@@ -1155,7 +1151,7 @@ LogDetSeries log_det_series(const MatrixXd& m, int max_terms, double tolerance) 
   for (int j = 1; 2 * j <= terms; ++j) {
     add_term(2 * j, trace_product(prev, prev));
     if (2 * j + 1 > terms) break;
-    mul(cur, prev, m);
+    product(cur, prev, m);
     add_term(2 * j + 1, trace_product(cur, prev));
     prev.swap(cur);
   }

@@ -41,6 +41,8 @@ MATHLENS_ROPE_SMALL_BEGIN
 using Eigen::Index;
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
+using detail::product;
+using detail::transposed;
 
 namespace {
 
@@ -169,11 +171,10 @@ void require_finite_vector(const VectorXd& v, const char* fn, const char* arg) {
 // ---------------------------------------------------------------- products (one instantiation each)
 
 // Through detail::product with explicit transposes (see mathlens/detail/product.hpp).
-MatrixXd mul(const MatrixXd& a, const MatrixXd& b) { return detail::product(a, b); }
 /// aᵀ b
-MatrixXd mul_tn(const MatrixXd& a, const MatrixXd& b) { return detail::product(detail::transposed(a), b); }
+MatrixXd mul_tn(const MatrixXd& a, const MatrixXd& b) { return product(transposed(a), b); }
 /// a bᵀ
-MatrixXd mul_nt(const MatrixXd& a, const MatrixXd& b) { return detail::product(a, detail::transposed(b)); }
+MatrixXd mul_nt(const MatrixXd& a, const MatrixXd& b) { return product(a, transposed(b)); }
 /// max |a − s·b| over all entries (s = −1: max |a + b|).
 MATHLENS_ROPE_NOINLINE double max_abs_diff(const MatrixXd& a, const MatrixXd& b, double s = 1) {
   double m = 0;
@@ -809,11 +810,11 @@ MatrixXd expm(const MatrixXd& a) {
   // Horner form of the degree-18 Taylor polynomial: remainder < 0.5¹⁹/19! ≈ 1.6e-23 for ‖x‖ ≤ 0.5.
   MatrixXd r = identity(n);
   for (int k = 18; k >= 1; --k) {
-    r = mul(x, r);
+    r = product(x, r);
     for (Index j = 0; j < r.size(); ++j) r.data()[j] /= k;
     for (Index i = 0; i < n; ++i) r(i, i) += 1.0;
   }
-  for (int s = 0; s < squarings; ++s) r = mul(r, r);
+  for (int s = 0; s < squarings; ++s) r = product(r, r);
   return r;
 }
 
@@ -985,7 +986,7 @@ Check check(int dim, double m, double n, const Options& o) {
   for (Index i = 0; i < r / 2; ++i) pairs.push_back(pair_dims(i, r, o.pairing));
   Check c;
   c.relativity = max_abs_diff(mul_tn(Rm, Rn), dense_1d(dim, n - m, fixed, fn, false));
-  c.composition = max_abs_diff(mul(Rm, Rn), dense_1d(dim, m + n, fixed, fn, false));
+  c.composition = max_abs_diff(product(Rm, Rn), dense_1d(dim, m + n, fixed, fn, false));
   c.orthogonality = max_abs_diff(mul_tn(Rm, Rm), identity(dim));
   c.identity = max_abs_diff(dense_1d(dim, 0, fixed, fn, false), identity(dim));
   MatrixXd mB = B;
@@ -1020,7 +1021,7 @@ AxialCheck check_axial(int dim, const VectorXd& p1, const VectorXd& p2, const Ax
     for (Index j = 0; j < m; ++j) pairs.push_back(pair_dims(j, part, o.pairing, a * part));
   }
   for (Index a = 0; a < axes; ++a)
-    for (Index b = a + 1; b < axes; ++b) c.commutator = std::max(c.commutator, max_abs_diff(mul(B[a], B[b]), mul(B[b], B[a])));
+    for (Index b = a + 1; b < axes; ++b) c.commutator = std::max(c.commutator, max_abs_diff(product(B[a], B[b]), product(B[b], B[a])));
   c.generator = max_abs_diff(expm_blocks(sum, pairs), R2);
 
   // Reversibility: read each coordinate from its part, slowest pair first, then refine with faster ones.
@@ -1063,8 +1064,8 @@ Family generator_family(const FamilyParams& p, const std::array<double, 2>& from
   f.b2(0, 3) = -p.d, f.b2(3, 0) = p.d;
   f.b2(1, 3) = -p.e, f.b2(3, 1) = p.e;
   f.b2(2, 3) = -p.f, f.b2(3, 2) = p.f;
-  f.commutator = mul(f.b1, f.b2);
-  const MatrixXd ba = mul(f.b2, f.b1);
+  f.commutator = product(f.b1, f.b2);
+  const MatrixXd ba = product(f.b2, f.b1);
   for (Index k = 0; k < 16; ++k) f.commutator.data()[k] -= ba.data()[k];
   f.max_commutator = max_abs(f.commutator);
   f.condition_d = p.d - p.c * p.f;

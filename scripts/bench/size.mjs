@@ -236,12 +236,8 @@ async function measureLoads() {
         log(`warm-up load (not counted): value at ${r.valueMs.toFixed(0)} ms`);
         // What this page downloaded, gzip -9 per file as a server would send it (fonts apart: woff2).
         const files = r.paths.map((p) => join(stage, decodeURIComponent(p))).filter((f) => existsSync(f));
-        fetched = {
-          js: sum(files.filter((f) => /\.m?js$/.test(f)).map((f) => ({ gzip: gzipBytes(readFileSync(f)) })), 'gzip'),
-          wasm: sum(files.filter((f) => f.endsWith('.wasm')).map((f) => ({ gzip: gzipBytes(readFileSync(f)) })), 'gzip'),
-          fonts: sum(files.filter((f) => /\.woff2?$/.test(f)).map((f) => ({ raw: readFileSync(f).length })), 'raw'),
-          count: files.length,
-        };
+        const of = (re, key) => sum(files.filter((f) => re.test(f)).map(size), key);
+        fetched = { js: of(/\.m?js$/, 'gzip'), wasm: of(/\.wasm$/, 'gzip'), fonts: of(/\.woff2?$/, 'raw'), count: files.length };
       } else runs.push(r);
     }
   } finally {
