@@ -79,7 +79,7 @@ onLang(() => showPresetNote());
 
 // ---- the post's numpy check and the d = 10⁶ map ----
 const fmt = (x: number, digits = 12) => x.toPrecision(digits).replace('-', '−');
-const sci = (x: number) => x.toExponential(1).replace('-', '−');
+const sci = (x: number) => (x === 0 ? '0' : x.toExponential(1).replace('-', '−'));
 
 init().then((ml) => {
   const a = [1, 2, 3, 4, 5];
