@@ -273,11 +273,8 @@ describe('input forms and size', () => {
     for (let i = 0; i < 16; i++)
       for (let j = 0; j < 16; j++)
         for (let k = 0; k < 32; k++) for (let m = 0; m < 32; m++) want[(32 * i + k) * n + 32 * j + m] = eb[i][j] * ec[k][m];
-    const t0 = performance.now();
     const e = ml.matexp.expm({ rows: n, cols: n, data: A });
-    const ms = performance.now() - t0;
     expect(normwise(e, { rows: n, cols: n, data: want })).toBeLessThan(1e-13);
-    expect(ms).toBeLessThan(10000);
     expect(Math.abs(ml.matexp.detExp({ rows: n, cols: n, data: A }).logDifference)).toBeLessThan(1e-11);
   });
 });
