@@ -1,6 +1,7 @@
 // Demo-site features of issue 7: shareable links that restore a widget's state (URL hash), and a
 // page that works offline once it has been loaded (service worker).
 import { assert } from './lib/check.mjs';
+import { registeredTopics } from './lib/site-pages.mjs';
 
 const klShown = (page, id) =>
   page.evaluate((sel) => document.querySelector(sel)?.shadowRoot?.querySelector('.row[data-key="klPQ"] .value')?.textContent ?? null, `#${id}`);
@@ -59,6 +60,43 @@ export const checks = [
       } finally {
         await context.setOffline(false);
       }
+    },
+  },
+  {
+    name: 'the header lists every post in sight, at desktop and phone widths, in both languages',
+    async run({ page, baseUrl }) {
+      const topics = registeredTopics();
+      const seen = [];
+      try {
+        for (const [width, height] of [[1280, 900], [1024, 768], [360, 780]])
+          for (const lang of ['en', 'zh']) {
+            await page.setViewportSize({ width, height });
+            await page.goto(`${baseUrl}rope.html?lang=${lang}`);
+            await page.waitForFunction((n) => document.querySelectorAll('#topic-nav a').length === n, topics.length);
+            const r = await page.evaluate(() => {
+              const visible = (el) => {
+                const b = el.getBoundingClientRect();
+                const hit = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+                return b.width > 0 && b.left >= 0 && b.right <= innerWidth && !!hit && el.contains(hit);
+              };
+              const links = [...document.querySelectorAll('#topic-nav a')];
+              return {
+                hrefs: links.map((a) => a.getAttribute('href')),
+                hidden: links.filter((a) => !visible(a)).map((a) => a.innerText),
+                header: document.querySelector('header.site').getBoundingClientRect().height,
+                page: document.documentElement.scrollWidth,
+              };
+            });
+            const where = `${width} px, ${lang}`;
+            assert(r.hrefs.join() === topics.map((t) => `./${t}.html`).join(), `${where}: links ${r.hrefs}`);
+            assert(r.hidden.length === 0, `${where}: out of sight: ${r.hidden.join(', ')}`);
+            assert(r.page <= width, `${where}: the page is ${r.page} px wide`);
+            seen.push(`${width}/${lang}: header ${Math.round(r.header)} px`);
+          }
+      } finally {
+        await page.setViewportSize({ width: 1280, height: 900 });
+      }
+      return `${topics.length} posts in sight; ${seen.join(', ')}`;
     },
   },
 ];
