@@ -73,3 +73,162 @@ test('flops prints the post\'s crossovers for BERT-base; expm checks det(exp A) 
   assert.ok(Math.abs(r.expm[0][0] - 51.96895619870499) < 1e-12);
   assert.ok(Math.abs(r.detExp.det - 148.4131591025766) / 148.4131591025766 < 1e-13);
 });
+
+test('rope reads a Hugging Face config.json: Llama 3.1 scaling per frequency pair', () => {
+  const config = file('llama31.json', {
+    hidden_size: 4096, num_attention_heads: 32, max_position_embeddings: 131072, rope_theta: 500000,
+    rope_scaling: { factor: 8, low_freq_factor: 1, high_freq_factor: 4, original_max_position_embeddings: 8192, rope_type: 'llama3' },
+  });
+  const j = mathlens('rope', config, '--json');
+  assert.equal(j.status, 0, j.stderr);
+  const r = JSON.parse(j.stdout);
+  assert.equal(r.dim, 128);
+  assert.deepEqual(r.scaling, { type: 'llama3', originalContext: 8192, factor: 8, lowFreqFactor: 1, highFreqFactor: 4 });
+  assert.equal(r.contextLength, 131072);
+  // θ_i = 500000^(−i/64); Llama 3.1 divides θ_i by 8 when its wavelength 2π/θ_i exceeds 8192 / 1, keeps it
+  // below 8192 / 4, and blends between; a pair meets unseen angles when 8192 θ_i < 2π (the same pairs).
+  const theta = Array.from({ length: 64 }, (_, i) => 500000 ** (-i / 64));
+  theta.forEach((t, i) => assert.ok(Math.abs(r.theta[i] - t) <= 4e-16 * t, `θ_${i}`));
+  const wave = theta.map((t) => (2 * Math.PI) / t);
+  wave.forEach((w, i) => {
+    if (w > 8192) assert.ok(Math.abs(r.interpolation[i] - 8) < 1e-12, `pair ${i} interpolated`);
+    if (w < 2048) assert.equal(r.interpolation[i], 1, `pair ${i} kept`);
+  });
+  const unseen = wave.filter((w) => w > 8192).length;
+  assert.equal(unseen, 29);
+  assert.equal(r.unseenCount, unseen);
+  const t = mathlens('rope', config);
+  assert.equal(t.status, 0, t.stderr);
+  assert.match(t.stdout, /^rotary dimension\s+128 \(64 frequency pairs\)$/m);
+  assert.match(t.stdout, /^scaling\s+llama3, factor 8$/m);
+  assert.match(t.stdout, /^unseen angles\s+29 of 64 pairs$/m);
+  assert.match(t.stdout, /^0\s+1\s+6\.28319\s+6\.28319\s+1\s+20860\.8$/m);
+  assert.match(t.stdout, /^63\s+0\.00000245514\s+2559200\s+20473600\s+8\s+0\.00640201\s+yes$/m);
+});
+
+test('rope from flags; a partial rotary dimension and YaRN from a config; flags override the file', () => {
+  const plain = JSON.parse(mathlens('rope', '--dim', '8', '--context', '4096', '--json').stdout);
+  assert.deepEqual(plain.theta, [1, 0.1, 0.01, 0.001]);
+  assert.equal(plain.unseenCount, 0);
+  const yarn = file('yarn.json', {
+    hidden_size: 2048, num_attention_heads: 16, partial_rotary_factor: 0.5, rope_theta: 10000, max_position_embeddings: 32768,
+    rope_scaling: { type: 'yarn', factor: 4, original_max_position_embeddings: 8192, beta_fast: 32, beta_slow: 1 },
+  });
+  const r = JSON.parse(mathlens('rope', yarn, '--json').stdout);
+  assert.equal(r.dim, 64); // 2048 / 16 × 0.5
+  assert.equal(r.scaling.betaFast, 32);
+  assert.ok(Math.abs(r.attentionFactor - (0.1 * Math.log(4) + 1)) < 1e-15, `YaRN attention factor ${r.attentionFactor}`);
+  assert.equal(r.interpolation[0], 1); // fast pairs extrapolate
+  assert.ok(Math.abs(r.interpolation[31] - 4) < 1e-12); // slow pairs interpolate by s
+  const over = JSON.parse(mathlens('rope', yarn, '--factor', '2', '--context', '16384', '--json').stdout);
+  assert.equal(over.scaling.factor, 2);
+  assert.equal(over.contextLength, 16384);
+  assert.ok(Math.abs(over.interpolation[31] - 2) < 1e-12);
+});
+
+test('rope: clear errors for missing, unknown and bad settings', () => {
+  const cases = [
+    [['rope'], 2, 'mathlens rope: give a config.json or --dim'],
+    [['rope', '--dim', '8'], 2, 'mathlens rope: the trained context length is unknown: give --original'],
+    [['rope', '--dim', 'eight'], 2, 'mathlens rope: --dim: "eight" is not a number'],
+    [['rope', '--dim', '8', '--scaling', 'rotary', '--original', '4'], 2, 'mathlens rope: --scaling: "rotary" is not one of none, linear, ntk, dynamic, yarn, llama3'],
+    [['rope', '--dim', '8', '--original', '4', '--theta', '1'], 2, 'mathlens rope: unknown option --theta'],
+    [['rope', file('lr.json', { head_dim: 64, rope_scaling: { rope_type: 'longrope', factor: 4 } })], 2, /^mathlens rope: config file .*lr\.json: rope_scaling type "longrope" is not supported \(mathlens knows linear, dynamic, yarn, llama3\)$/],
+    [['rope', file('str.json', { head_dim: '64' })], 2, /^mathlens rope: config file .*str\.json: head_dim must be a number, got "64"$/],
+    [['rope', '--dim', '7', '--original', '4'], 1, 'mathlens rope: rope.contextScaling: dim must be an even integer from 2 to 1048576, got 7'],
+  ];
+  for (const [args, status, message] of cases) {
+    const r = mathlens(...args);
+    assert.equal(r.status, status, `${args.join(' ')}: ${r.stderr}`);
+    const first = r.stderr.split('\n')[0];
+    if (typeof message === 'string') assert.equal(first, message);
+    else assert.match(first, message);
+  }
+});
+
+test('repetition: the post\'s numbers from a matrix file, decoding options, R = ∞ with its cycle', () => {
+  const P = file('P.json', [[0.5, 0.3, 0.1], [0.2, 0.2, 0.5], [0.4, 0.4, 0.1]]);
+  const t = mathlens('repetition', P);
+  assert.equal(t.status, 0, t.stderr);
+  assert.match(t.stdout, /^repetition rate R\s+0\.512720388822$/m);
+  assert.match(t.stdout, /^spectral radius ρ\(S\)\s+0\.340198837339$/m);
+  assert.match(t.stdout, /^lower bound per-node\s+0\.419271424807 \(rigorous\)$/m);
+  assert.match(t.stdout, /^lower bound zeta\s+0\.329675783104 \(heuristic, not a bound\)$/m);
+  const k2 = JSON.parse(mathlens('repetition', P, '--top-k', '2', '--json').stdout);
+  assert.ok(Math.abs(k2.rate - 1.1409523809523812) < 1e-13, `top-2 R ${k2.rate}`);
+  const g = mathlens('repetition', P, '--greedy');
+  assert.match(g.stdout, /^repetition rate R\s+Infinity$/m);
+  assert.match(g.stdout, /^deterministic cycle\s+0 → 0$/m);
+  const gj = JSON.parse(mathlens('repetition', P, '--greedy', '--json').stdout);
+  assert.equal(gj.rate, 'Infinity'); // JSON has no Infinity: it is spelled out
+  assert.deepEqual(gj.cycles, [[0]]);
+});
+
+test('repetition --text builds a bigram model first; bad input is a clear error', () => {
+  const text = file('loop.txt', 'ab ab ab ab.');
+  const r = JSON.parse(mathlens('repetition', '--text', text, '--level', 'word', '--json').stdout);
+  assert.deepEqual(r.model.vocabulary.slice(0, 1), ['ab']);
+  assert.equal(r.model.level, 'word');
+  const greedy = mathlens('repetition', '--text', text, '--level', 'word', '--greedy');
+  assert.equal(greedy.status, 0, greedy.stderr);
+  assert.match(greedy.stdout, /^deterministic cycle\s+ab → ab$/m);
+  const cases = [
+    [['repetition'], 2, 'mathlens repetition: expected one file: <P.json> (or --text <file.txt>)'],
+    [['repetition', file('P2.json', [[0.5]]), '--smoothing', '1'], 2, 'mathlens repetition: --level and --smoothing need --text'],
+    [['repetition', file('P3.json', [[0.5]]), '--top-k', 'two'], 2, 'mathlens repetition: --top-k: "two" is not a number'],
+    [['repetition', file('P4.json', [[0.9, 0.3], [0.1, 0.1]])], 1, 'mathlens repetition: repetition.analyze: P row 0 sums to 1.2 > 1 (tolerance 1e-09)'],
+  ];
+  for (const [args, status, message] of cases) {
+    const e = mathlens(...args);
+    assert.equal(e.status, status, `${args.join(' ')}: ${e.stderr}`);
+    assert.equal(e.stderr.split('\n')[0], message);
+  }
+});
+
+test('orthogonal: T a = b in the post\'s closed form, from inline vectors or JSON files', () => {
+  const a = [1, 2, 3];
+  const b = [3, 2, 1];
+  const unit = (v) => v.map((x) => x / Math.hypot(...v));
+  const [ua, ub] = [unit(a), unit(b)];
+  const c = ua.reduce((s, x, i) => s + x * ub[i], 0);
+  // The minimal rotation T = I + 2 b aᵀ − (a + b)(a + b)ᵀ/(1 + c) (unit a, b).
+  const T = ua.map((_, i) => ua.map((_, j) => (i === j ? 1 : 0) + 2 * ub[i] * ua[j] - ((ua[i] + ub[i]) * (ua[j] + ub[j])) / (1 + c)));
+  const r = JSON.parse(mathlens('orthogonal', '1,2,3', file('b.json', b), '--json').stdout);
+  T.forEach((row, i) => row.forEach((x, j) => assert.ok(Math.abs(r.matrix[i][j] - x) < 1e-15, `T[${i}][${j}]`)));
+  assert.ok(Math.abs(r.cosine - c) < 1e-15);
+  const t = mathlens('orthogonal', '1 2 3', '3 2 1');
+  assert.equal(t.status, 0, t.stderr);
+  assert.match(t.stdout, /^T =\n 0\.761904761905 {3}0\.190476190476 {3}0\.619047619048\n-0\.380952380952 {3}0\.904761904762/m);
+  assert.match(t.stdout, /^det T\s+1 \(expected 1\)$/m);
+  const h = mathlens('orthogonal', '1,0', '0,1', '--construction', 'householder');
+  assert.match(h.stdout, /^det T\s+-1 \(expected -1\)$/m);
+  // The values line up although â and b̂ carry combining hats (no width of their own).
+  const width = (l) => [...l.replace(/\p{M}/gu, '')].length;
+  const valueColumn = (l) => width(l) - width(l.split(/ {2,}/).pop());
+  const labelled = h.stdout.split('\n').filter((l) => /^(det T|‖)/.test(l));
+  assert.equal(labelled.length, 3);
+  assert.deepEqual(labelled.map(valueColumn), [23, 23, 23], labelled.join('\n'));
+  const big = mathlens('orthogonal', Array(13).fill(1).join(','), Array.from({ length: 13 }, (_, i) => i).join(','));
+  assert.match(big.stdout, /^T is 13 × 13: print it with --json$/m);
+  const cases = [
+    [['orthogonal', '1,2'], 2, 'mathlens orthogonal: expected two vectors: <a> <b>'],
+    [['orthogonal', '1,x', '1,2'], 2, 'mathlens orthogonal: a: "x" is not a number'],
+    [['orthogonal', '1,2', '3,4', '--construction', 'reflection'], 2, 'mathlens orthogonal: --construction: "reflection" is not one of rotation, householder, simplest'],
+    [['orthogonal', '1,2', '1,2,3'], 1, 'mathlens orthogonal: orthogonal.report: a and b have different lengths (2 and 3)'],
+    [['orthogonal', '0,0', '1,2'], 1, 'mathlens orthogonal: orthogonal.report: a is the zero vector'],
+  ];
+  for (const [args, status, message] of cases) {
+    const e = mathlens(...args);
+    assert.equal(e.status, status, `${args.join(' ')}: ${e.stderr}`);
+    assert.equal(e.stderr.split('\n')[0], message);
+  }
+});
+
+test('every command rejects options it does not know; flops names a bad --n', () => {
+  assert.equal(mathlens('flops', 'bert-base', '--n', '512,abc').stderr.split('\n')[0], 'mathlens flops: --n: "abc" is not a number');
+  for (const args of [['gaussian', p, q, '--fast'], ['fid', p, q, '--fast'], ['expm', p, '--fast'], ['flops', 'bert-base', '--fast']]) {
+    const r = mathlens(...args);
+    assert.equal(r.status, 2, args.join(' '));
+    assert.equal(r.stderr.split('\n')[0], `mathlens ${args[0]}: unknown option --fast`);
+  }
+});

@@ -6,6 +6,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { init, MathLensError, toRows, type MathLens } from './node.js';
+import type { DecodingOptions } from './repetition.js';
+import type { Scaling, ScalingType } from './rope.js';
 
 interface Command {
   summary: string;
@@ -38,12 +40,84 @@ async function readNormal(ml: MathLens, path: string, what: string) {
   throw new UsageError(`${what} file ${path} must hold {"mean": [...], "cov": [[...]]} or {"samples": [[...], ...]}`);
 }
 
+/** A matrix as aligned rows of 12-digit numbers. */
+function matrixLines(rows: number[][]): string[] {
+  const cells = rows.map((r) => r.map(fmt));
+  const w = Math.max(...cells.flat().map((c) => c.length));
+  return cells.map((r) => r.map((c) => c.padStart(w)).join('  '));
+}
+
+/** Columns a label takes in a terminal: combining marks (the hat of â) take none. */
+const width = (text: string) => [...text.replace(/\p{M}/gu, '')].length;
+
 function table(rows: Array<[string, string]>): string {
-  const w = Math.max(...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n');
+  const w = Math.max(...rows.map(([k]) => width(k)));
+  return rows.map(([k, v]) => `${k}${' '.repeat(w - width(k))}  ${v}`).join('\n');
 }
 
 const fmt = (x: number | null) => (x === null ? '—' : Number.isFinite(x) ? x.toPrecision(12).replace(/\.?0+(e|$)/, '$1') : String(x));
+/** Six significant digits, for the columns of a table. */
+const tiny = (x: number) => (x === 0 ? '0' : x.toExponential(2));
+const short = (x: number) => (Number.isFinite(x) ? String(Number(x.toPrecision(6))) : String(x));
+
+/** A number given on the command line ("1e4", "0.5"); `what` names it in the error. */
+function toNumber(text: string, what: string): number {
+  const x = text.trim() === '' ? NaN : Number(text);
+  if (!Number.isFinite(x)) throw new UsageError(`${what}: "${text}" is not a number`);
+  return x;
+}
+
+/** "1,2,3" or "1 2 3" → [1, 2, 3]. */
+function toNumbers(text: string, what: string): number[] {
+  const parts = text.split(/[\s,]+/).filter((t) => t !== '');
+  if (parts.length === 0) throw new UsageError(`${what}: no numbers in "${text}"`);
+  return parts.map((t) => toNumber(t, what));
+}
+
+/** `--name value` as a number, or undefined. */
+function numberOption(args: string[], name: string): number | undefined {
+  const v = takeOption(args, name);
+  return v === undefined ? undefined : toNumber(v, name);
+}
+
+/** `--name` present (removed from args)? */
+function takeFlag(args: string[], name: string): boolean {
+  const i = args.indexOf(name);
+  if (i >= 0) args.splice(i, 1);
+  return i >= 0;
+}
+
+/** `--name value` that must be one of `choices`. */
+function choiceOption<T extends string>(args: string[], name: string, choices: readonly T[]): T | undefined {
+  const v = takeOption(args, name);
+  if (v !== undefined && !choices.includes(v as T)) throw new UsageError(`${name}: "${v}" is not one of ${choices.join(', ')}`);
+  return v as T | undefined;
+}
+
+/** Options the command did not take are a usage error, not silently ignored. */
+function noOptionsLeft(args: string[]) {
+  const left = args.find((a) => a.startsWith('--'));
+  if (left) throw new UsageError(`unknown option ${left}`);
+}
+
+/**
+ * JSON for --json: typed arrays as arrays, matrices ({ rows, cols, data }) as nested rows, and the
+ * non-finite numbers JSON has no word for as the strings "Infinity", "-Infinity" and "NaN".
+ */
+function toJson(value: unknown): string {
+  return JSON.stringify(
+    value,
+    function (_key, v: unknown) {
+      if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+      if (v instanceof Float64Array || v instanceof Float32Array)
+        return Array.from(v, (x) => (Number.isFinite(x) ? x : String(x)));
+      if (v && typeof v === 'object' && 'rows' in v && 'cols' in v && 'data' in v && ArrayBuffer.isView((v as { data: unknown }).data))
+        return toRows(v as Parameters<typeof toRows>[0]);
+      return v;
+    },
+    2,
+  );
+}
 
 /** `--name value` → value (removed from args), or undefined. */
 function takeOption(args: string[], name: string): string | undefined {
@@ -53,6 +127,70 @@ function takeOption(args: string[], name: string): string | undefined {
   return args.splice(i, 2)[1];
 }
 
+/** A right-aligned table with a header row (the first column left-aligned). */
+function columns(head: string[], body: string[][]): string {
+  const widths = head.map((h, j) => Math.max(h.length, ...body.map((r) => r[j].length)));
+  const line = (r: string[]) =>
+    r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ').trimEnd();
+  return [line(head), ...body.map(line)].join('\n');
+}
+
+const SCALING_TYPES = ['none', 'linear', 'ntk', 'dynamic', 'yarn', 'llama3'] as const;
+
+/** What `mathlens rope` reads from a Hugging Face config.json. */
+interface RopeConfig {
+  dim?: number;
+  base?: number;
+  type?: ScalingType;
+  factor?: number;
+  originalContext?: number;
+  maxPositions?: number;
+  betaFast?: number;
+  betaSlow?: number;
+  attentionFactor?: number;
+  lowFreqFactor?: number;
+  highFreqFactor?: number;
+}
+
+function fromHuggingFace(raw: unknown, path: string): RopeConfig {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`config file ${path} must hold a JSON object`);
+  const c = raw as Record<string, unknown>;
+  const num = (v: unknown, key: string): number | undefined => {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new UsageError(`config file ${path}: ${key} must be a number, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const out: RopeConfig = {};
+  const heads = num(c.num_attention_heads, 'num_attention_heads');
+  const hidden = num(c.hidden_size, 'hidden_size');
+  const headDim = num(c.head_dim, 'head_dim') ?? (hidden !== undefined && heads ? hidden / heads : undefined);
+  const fraction = num(c.partial_rotary_factor, 'partial_rotary_factor') ?? num(c.rotary_pct, 'rotary_pct') ?? 1;
+  const rotary = num(c.rotary_dim, 'rotary_dim');
+  if (rotary !== undefined) out.dim = rotary;
+  else if (headDim !== undefined) out.dim = Math.floor(headDim * fraction);
+  out.base = num(c.rope_theta, 'rope_theta') ?? num(c.rotary_emb_base, 'rotary_emb_base');
+  out.maxPositions = num(c.max_position_embeddings, 'max_position_embeddings');
+  const rs = c.rope_scaling;
+  if (rs !== undefined && rs !== null) {
+    if (typeof rs !== 'object' || Array.isArray(rs)) throw new UsageError(`config file ${path}: rope_scaling must be an object`);
+    const s = rs as Record<string, unknown>;
+    const type = String(s.rope_type ?? s.type ?? 'default');
+    if (type !== 'default') {
+      if (!(SCALING_TYPES as readonly string[]).includes(type))
+        throw new UsageError(`config file ${path}: rope_scaling type "${type}" is not supported (mathlens knows linear, dynamic, yarn, llama3)`);
+      out.type = type as ScalingType;
+    }
+    out.factor = num(s.factor, 'rope_scaling.factor');
+    out.originalContext = num(s.original_max_position_embeddings, 'rope_scaling.original_max_position_embeddings');
+    out.betaFast = num(s.beta_fast, 'rope_scaling.beta_fast');
+    out.betaSlow = num(s.beta_slow, 'rope_scaling.beta_slow');
+    out.attentionFactor = num(s.attention_factor, 'rope_scaling.attention_factor');
+    out.lowFreqFactor = num(s.low_freq_factor, 'rope_scaling.low_freq_factor');
+    out.highFreqFactor = num(s.high_freq_factor, 'rope_scaling.high_freq_factor');
+  }
+  return out;
+}
+
 const COMMANDS: Record<string, Command> = {
   gaussian: {
     summary: 'KL, Bhattacharyya, Hellinger, W2 between two normals (from statistics or samples)',
@@ -60,11 +198,12 @@ const COMMANDS: Record<string, Command> = {
     help: `Each file holds {"mean": [...], "cov": [[...], ...]} or {"samples": [[...], ...]} (rows are samples;
 mean and unbiased covariance are fitted). Prints every quantity of ml.gaussian.compare() with its diagnostics.`,
     async run(ml, args, json) {
+      noOptionsLeft(args);
       if (args.length !== 2) throw new UsageError('expected two files: <p.json> <q.json>');
       const p = await readNormal(ml, args[0], 'p');
       const q = await readNormal(ml, args[1], 'q');
       const r = ml.gaussian.compare(p, q);
-      if (json) return { ...r, coupling: r.coupling ? toRows(r.coupling) : null };
+      if (json) return r;
       return table([
         ['dimension', String(r.dim)],
         ['KL(p‖q)', fmt(r.klPQ)],
@@ -88,8 +227,9 @@ mean and unbiased covariance are fitted). Prints every quantity of ml.gaussian.c
     help: `Presets: bert-base, bert-large, gpt2-small, gpt2-medium, gpt2-large, gpt2-xl, llama-2-7b.
 One row per n: total MACs of one layer, attention and FFN shares, the n² share; then the crossovers.`,
     async run(ml, args, json) {
-      const ns = (takeOption(args, '--n') ?? '128,512,1536,4608,8192').split(',').map(Number);
+      const ns = toNumbers(takeOption(args, '--n') ?? '128,512,1536,4608,8192', '--n');
       const variant = takeOption(args, '--variant');
+      noOptionsLeft(args);
       if (args.length !== 1) throw new UsageError('expected one preset name');
       const preset = args[0];
       const known = ml.flops.presets().map((p) => p.name as string);
@@ -102,12 +242,10 @@ One row per n: total MACs of one layer, attention and FFN shares, the n² share;
       const body = rows.map(({ n, cost }) => [
         String(n), cost.macs.total.toLocaleString('en-US'), pct(cost.shares.attention), pct(cost.shares.ffn), pct(cost.shares.quadratic),
       ]);
-      const widths = head.map((h, j) => Math.max(h.length, ...body.map((r) => r[j].length)));
-      const line = (r: string[]) => r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ');
       const crossovers = rows[0].cost.crossovers.map(
         (c) => `  ${c.label}: n* = ${c.formula ? `${c.formula.replace(/[{}]/g, '')} = ` : ''}${fmt(c.closedForm ?? c.numeric)}, from n = ${c.firstN} on`,
       );
-      return [line(head), ...body.map(line), '', 'crossovers:', ...crossovers].join('\n');
+      return [columns(head, body), '', 'crossovers:', ...crossovers].join('\n');
     },
   },
   expm: {
@@ -115,13 +253,13 @@ One row per n: total MACs of one layer, attention and FFN shares, the n² share;
     usage: 'mathlens expm <matrix.json> [--json]',
     help: 'The file holds a square matrix as [[...], ...]. Prints exp(A), then det(exp A) against exp(tr A).',
     async run(ml, args, json) {
+      noOptionsLeft(args);
       if (args.length !== 1) throw new UsageError('expected one file: <matrix.json>');
       const a = (await readJson(args[0], 'matrix')) as number[][];
       const e = ml.matexp.expm(a);
       const check = ml.matexp.detExp(a);
-      if (json) return { expm: toRows(e), detExp: check };
-      const rows = toRows(e).map((r) => r.map((x) => fmt(x).padStart(16)).join(' '));
-      return [...rows, '', `det(exp A) = ${fmt(check.det)}   exp(tr A) = ${fmt(check.expTrace)}   log|det| − tr = ${check.logDifference.toExponential(2)}`].join('\n');
+      if (json) return { expm: e, detExp: check };
+      return [...matrixLines(toRows(e)), '', `det(exp A) = ${fmt(check.det)}   exp(tr A) = ${fmt(check.expTrace)}   log|det| − tr = ${tiny(check.logDifference)}`].join('\n');
     },
   },
   fid: {
@@ -130,11 +268,183 @@ One row per n: total MACs of one layer, attention and FFN shares, the n² share;
     help: `Each file holds {"samples": [[...], ...]} (e.g. Inception features, rows are images) or
 {"mean": [...], "cov": [[...]]}. Prints W2² between the fitted normals, as FID reports it.`,
     async run(ml, args, json) {
+      noOptionsLeft(args);
       if (args.length !== 2) throw new UsageError('expected two files: <a.json> <b.json>');
       const a = await readNormal(ml, args[0], 'a');
       const b = await readNormal(ml, args[1], 'b');
       const fid = ml.gaussian.frechet(a, b);
       return json ? { fid } : `FID ${fmt(fid)}`;
+    },
+  },
+  rope: {
+    summary: 'RoPE frequencies and a context-length scaling per frequency pair, from a Hugging Face config.json or flags',
+    usage: 'mathlens rope <config.json> | --dim D [--base B] [--scaling TYPE --factor S --original L0] [--context L] [--json]',
+    help: `From a model's config.json: the rotary dimension (head_dim, or hidden_size / num_attention_heads,
+times partial_rotary_factor), rope_theta and rope_scaling (type or rope_type: linear, dynamic, yarn,
+llama3; the trained context is original_max_position_embeddings, else max_position_embeddings).
+Flags override the file or replace it:
+  --dim D            rotary dimension (even)            --base B      θ base (default 10000)
+  --scaling TYPE     none, linear, ntk, dynamic, yarn, llama3
+  --factor S         scaling factor s ≥ 1               --original L0 trained context length
+  --context L        context length to look at (default max_position_embeddings, else s × L0)
+  --beta-fast X, --beta-slow X (YaRN)                   --low-freq X, --high-freq X (Llama 3.1)
+Prints the effective base, YaRN's attention factor, warnings, then one row per frequency pair:
+θ_i, its wavelength 2π/θ_i before and after scaling, the interpolation θ_i/θ'_i, the turns over the
+context, and whether the pair meets angles never seen in training.`,
+    async run(ml, args, json) {
+      const flags = {
+        dim: numberOption(args, '--dim'),
+        base: numberOption(args, '--base'),
+        type: choiceOption(args, '--scaling', SCALING_TYPES),
+        factor: numberOption(args, '--factor'),
+        original: numberOption(args, '--original'),
+        context: numberOption(args, '--context'),
+        betaFast: numberOption(args, '--beta-fast'),
+        betaSlow: numberOption(args, '--beta-slow'),
+        lowFreq: numberOption(args, '--low-freq'),
+        highFreq: numberOption(args, '--high-freq'),
+      };
+      noOptionsLeft(args);
+      if (args.length > 1) throw new UsageError('expected at most one file: <config.json>');
+      const cfg = args.length === 1 ? fromHuggingFace(await readJson(args[0], 'config'), args[0]) : {};
+      const dim = flags.dim ?? cfg.dim;
+      if (dim === undefined) throw new UsageError('give a config.json or --dim');
+      const type = flags.type ?? cfg.type ?? 'none';
+      const factor = flags.factor ?? cfg.factor;
+      // Without scaling, the context looked at may stand for the trained one.
+      const originalContext = flags.original ?? cfg.originalContext ?? cfg.maxPositions ?? (type === 'none' ? flags.context : undefined);
+      if (originalContext === undefined) throw new UsageError('the trained context length is unknown: give --original');
+      const contextLength = flags.context ?? cfg.maxPositions ?? Math.round((factor ?? 1) * originalContext);
+      const scaling: Scaling = { type, originalContext };
+      if (factor !== undefined) scaling.factor = factor;
+      for (const [key, v] of [
+        ['betaFast', flags.betaFast ?? cfg.betaFast],
+        ['betaSlow', flags.betaSlow ?? cfg.betaSlow],
+        ['attentionFactor', cfg.attentionFactor],
+        ['lowFreqFactor', flags.lowFreq ?? cfg.lowFreqFactor],
+        ['highFreqFactor', flags.highFreq ?? cfg.highFreqFactor],
+      ] as const)
+        if (v !== undefined) scaling[key] = v;
+      if (type === 'dynamic') scaling.length = contextLength;
+      const base = flags.base ?? cfg.base ?? 10000;
+      const r = ml.rope.contextScaling(dim, contextLength, { base, scaling });
+      if (json) return { dim, base, scaling, ...r };
+      const pairs = r.theta.length;
+      const head = table([
+        ['rotary dimension', `${dim} (${pairs} frequency pairs)`],
+        ['base', r.effectiveBase === base ? short(base) : `${short(base)} (effective ${short(r.effectiveBase)})`],
+        ['scaling', type === 'none' ? 'none' : `${type}, factor ${short(factor ?? 1)}`],
+        ['trained context', String(originalContext)],
+        ['context', String(contextLength)],
+        ...(r.attentionFactor !== 1 ? [['attention factor', short(r.attentionFactor)] as [string, string]] : []),
+        ['unseen angles', `${r.unseenCount} of ${pairs} pairs`],
+        ...r.warnings.map((w): [string, string] => ['warning', w]),
+      ]);
+      const cols = ['pair', 'θ', 'wavelength', 'scaled', 'θ/θ′', 'turns over L', 'unseen'];
+      const body = Array.from({ length: pairs }, (_, i) => [
+        String(i), short(r.theta[i]), short(r.originalWavelength[i]), short(r.wavelength[i]),
+        short(r.interpolation[i]), short(r.rotations[i]), r.unseen[i] ? 'yes' : '',
+      ]);
+      return `${head}\n\n${columns(cols, body)}`;
+    },
+  },
+  repetition: {
+    summary: 'repetition rate R of a bigram decoder (a transition matrix, or a text) with its bounds',
+    usage: 'mathlens repetition <P.json> | --text <file.txt> [--temperature T] [--top-k K] [--top-p P] [--greedy] [--json]',
+    help: `P.json holds the transition matrix as [[...], ...]: the n × n block of the non-EOS tokens (rows sum
+to ≤ 1, the rest goes to EOS) or n × (n+1) rows with EOS last. With --text, a bigram model of the
+text is built first (--level char|word, default char; --smoothing K, add-K; sentences end with EOS).
+Decoding: --temperature T, --top-k K, --top-p P, --greedy, applied in that order.
+Prints R = Tr(S(I − S)⁻¹), S = P∘P, with its rigorous bracket, ρ(S) with its proven bracket, the
+lower bounds of the post (rigorous and heuristic, labelled), and the deterministic cycles if R = ∞.`,
+    async run(ml, args, json) {
+      const decoding: DecodingOptions = {};
+      const t = numberOption(args, '--temperature');
+      const k = numberOption(args, '--top-k');
+      const p = numberOption(args, '--top-p');
+      if (t !== undefined) decoding.temperature = t;
+      if (k !== undefined) decoding.topK = k;
+      if (p !== undefined) decoding.topP = p;
+      if (takeFlag(args, '--greedy')) decoding.greedy = true;
+      const text = takeOption(args, '--text');
+      const level = choiceOption(args, '--level', ['char', 'word'] as const);
+      const smoothing = numberOption(args, '--smoothing');
+      noOptionsLeft(args);
+      let P: number[][] | ReturnType<typeof ml.repetition.fromText>['matrix'];
+      let model: ReturnType<typeof ml.repetition.fromText> | null = null;
+      if (text !== undefined) {
+        if (args.length !== 0) throw new UsageError('give either a matrix file or --text, not both');
+        let source: string;
+        try {
+          source = await readFile(text, 'utf8');
+        } catch (e) {
+          throw new UsageError(`cannot read text file ${text}: ${(e as Error).message}`);
+        }
+        model = ml.repetition.fromText(source, { ...(level ? { level } : {}), ...(smoothing !== undefined ? { smoothing } : {}) });
+        P = model.matrix;
+      } else {
+        if (level || smoothing !== undefined) throw new UsageError('--level and --smoothing need --text');
+        if (args.length !== 1) throw new UsageError('expected one file: <P.json> (or --text <file.txt>)');
+        P = (await readJson(args[0], 'matrix')) as number[][];
+      }
+      const r = ml.repetition.analyze(P, decoding);
+      if (json) {
+        const { matrix: _, ...rest } = model ?? { matrix: null };
+        return model ? { model: rest, ...r } : r;
+      }
+      const range = ([a, b]: [number, number]) => `[${fmt(a)}, ${fmt(b)}]`;
+      const rows: Array<[string, string]> = [];
+      if (model)
+        rows.push(
+          ['text', `${model.tokens} tokens in ${model.sentences} sentences, ${model.vocabulary.length} distinct (${model.level}, ${model.tokenizer})`],
+        );
+      rows.push(
+        ['tokens n', String(r.n)],
+        ['nonzero fraction ζ', fmt(r.zeta)],
+        ['repetition rate R', fmt(r.rate)],
+        ['R bracket', range(r.rateBracket)],
+        ['spectral radius ρ(S)', fmt(r.spectralRadius)],
+        ['ρ(S) bracket', range(r.spectralRadiusBracket)],
+        ['n ρ/(1 − ρ) ≥ R', fmt(r.upperBound)],
+        ...r.lowerBounds.map((b): [string, string] => [`lower bound ${b.name}`, `${fmt(b.value)} (${b.kind === 'rigorous' ? 'rigorous' : 'heuristic, not a bound'})`]),
+        ...r.cycles.map((c): [string, string] => ['deterministic cycle', [...c, c[0]].map((i) => (model ? model.vocabulary[i] : String(i))).join(' → ')]),
+        ...r.diagnostics.warnings.map((w): [string, string] => ['warning', w]),
+      );
+      return table(rows);
+    },
+  },
+  orthogonal: {
+    summary: 'an orthogonal matrix T with T a = b for two vectors of any dimension, with its checks',
+    usage: 'mathlens orthogonal <a> <b> [--construction rotation|householder|simplest] [--json]',
+    help: `a and b are numbers separated by commas or spaces ("1,2,3"), or JSON files holding an array.
+Both are normalised. --construction: rotation (default; the minimal rotation, det +1), householder
+(the reflection I − 2vvᵀ, det −1) or simplest (the post's (a+b)(a+b)ᵀ/(1+aᵀb) − I).
+Prints T (up to 12 × 12; --json for larger), the angle, det T, ‖TᵀT − I‖ and ‖T â − b̂‖.`,
+    async run(ml, args, json) {
+      const construction = choiceOption(args, '--construction', ['rotation', 'householder', 'simplest'] as const);
+      noOptionsLeft(args);
+      if (args.length !== 2) throw new UsageError('expected two vectors: <a> <b>');
+      const vector = async (arg: string, what: string) =>
+        /\.json$/i.test(arg) ? ((await readJson(arg, what)) as number[]) : toNumbers(arg, what);
+      const a = await vector(args[0], 'a');
+      const b = await vector(args[1], 'b');
+      const r = ml.orthogonal.report(a, b, construction ? { construction } : {});
+      if (json) return r;
+      const T = toRows(r.matrix);
+      const matrix =
+        r.dim <= 12 ? ['T =', ...matrixLines(T), ''] : [`T is ${r.dim} × ${r.dim}: print it with --json`, ''];
+      return [
+        ...matrix,
+        table([
+          ['construction', r.construction],
+          ['dimension', String(r.dim)],
+          ['angle between a and b', `${fmt(r.angle)} rad (cos ${fmt(r.cosine)})`],
+          ['det T', `${fmt(r.determinant)} (expected ${r.expectedDeterminant})`],
+          ['‖TᵀT − I‖_F', tiny(r.orthogonalityError)],
+          ['‖T â − b̂‖', tiny(r.residual)],
+          ...r.warnings.map((w): [string, string] => ['warning', w]),
+        ]),
+      ].join('\n');
     },
   },
 };
@@ -172,7 +482,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const ml = await init();
     const out = await command.run(ml, args, json);
-    console.log(typeof out === 'string' ? out : JSON.stringify(out, null, 2));
+    console.log(typeof out === 'string' ? out : toJson(out));
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {
