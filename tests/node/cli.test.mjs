@@ -120,6 +120,19 @@ test('rope from flags; a partial rotary dimension and YaRN from a config; flags 
   assert.ok(Math.abs(r.attentionFactor - (0.1 * Math.log(4) + 1)) < 1e-15, `YaRN attention factor ${r.attentionFactor}`);
   assert.equal(r.interpolation[0], 1); // fast pairs extrapolate
   assert.ok(Math.abs(r.interpolation[31] - 4) < 1e-12); // slow pairs interpolate by s
+  // Qwen-style: the trained context is max_position_embeddings and YaRN stretches it by s.
+  const qwen = file('qwen.json', {
+    head_dim: 128, max_position_embeddings: 32768, rope_theta: 1000000,
+    rope_scaling: { type: 'yarn', factor: 4, original_max_position_embeddings: 32768 },
+  });
+  const q4 = JSON.parse(mathlens('rope', qwen, '--json').stdout);
+  assert.equal(q4.contextLength, 131072);
+  assert.equal(q4.scaledContext, 131072);
+  const dyn = file('dynamic.json', { head_dim: 64, max_position_embeddings: 2048, rope_scaling: { type: 'dynamic', factor: 2 } });
+  const d2 = JSON.parse(mathlens('rope', dyn, '--json').stdout);
+  assert.equal(d2.contextLength, 4096);
+  // Dynamic NTK at L = 2 L0: base' = base · (s L/L0 − (s − 1))^(d/(d−2)) = 10000 · 3^(64/62).
+  assert.ok(Math.abs(d2.effectiveBase - 10000 * 3 ** (64 / 62)) < 1e-9 * d2.effectiveBase, `dynamic base ${d2.effectiveBase}`);
   const over = JSON.parse(mathlens('rope', yarn, '--factor', '2', '--context', '16384', '--json').stdout);
   assert.equal(over.scaling.factor, 2);
   assert.equal(over.contextLength, 16384);

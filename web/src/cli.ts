@@ -286,7 +286,8 @@ Flags override the file or replace it:
   --dim D            rotary dimension (even)            --base B      θ base (default 10000)
   --scaling TYPE     none, linear, ntk, dynamic, yarn, llama3
   --factor S         scaling factor s ≥ 1               --original L0 trained context length
-  --context L        context length to look at (default max_position_embeddings, else s × L0)
+  --context L        context length to look at (default: max_position_embeddings or s × L0,
+                     the longer)
   --beta-fast X, --beta-slow X (YaRN)                   --low-freq X, --high-freq X (Llama 3.1)
 Prints the effective base, YaRN's attention factor, warnings, then one row per frequency pair:
 θ_i, its wavelength 2π/θ_i before and after scaling, the interpolation θ_i/θ'_i, the turns over the
@@ -314,7 +315,9 @@ context, and whether the pair meets angles never seen in training.`,
       // Without scaling, the context looked at may stand for the trained one.
       const originalContext = flags.original ?? cfg.originalContext ?? cfg.maxPositions ?? (type === 'none' ? flags.context : undefined);
       if (originalContext === undefined) throw new UsageError('the trained context length is unknown: give --original');
-      const contextLength = flags.context ?? cfg.maxPositions ?? Math.round((factor ?? 1) * originalContext);
+      // By default the longer of the configured context and the one the factor reaches (s × L0).
+      const reach = type === 'none' ? 0 : Math.round((factor ?? 1) * originalContext);
+      const contextLength = flags.context ?? Math.max(cfg.maxPositions ?? originalContext, reach);
       const scaling: Scaling = { type, originalContext };
       if (factor !== undefined) scaling.factor = factor;
       for (const [key, v] of [
