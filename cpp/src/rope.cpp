@@ -1269,8 +1269,8 @@ ContextScaling context_scaling(int dim, double context_length, const Options& o)
   }
   if (s.factor == 1) w.push_back("scaling.factor is 1: the scaling has no effect");
   if (s.kind != ScalingKind::dynamic && L > c.scaled_context * (1 + 1e-12))
-    w.push_back(format("the context length %.6g exceeds factor × originalContext = %.6g: the factor was chosen for a "
-                       "shorter context",
+    w.push_back(format("the context length %.6g exceeds factor × originalContext = %.6g, the length the factor maps "
+                       "onto the trained context: beyond it the model relies on having been trained at that length",
                        L, c.scaled_context));
   if (s.kind == ScalingKind::dynamic && L > L0 && s.factor * (L / L0) - (s.factor - 1) > 2 * (L / L0))
     w.push_back(format("dynamic NTK scales the base as for a context %.3g× the original (factor %.3g at %.3g× the "

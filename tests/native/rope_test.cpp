@@ -450,7 +450,8 @@ TEST(RopeScaling, ContextViewAndWarnings) {
   // …but not at 4×.
   const r::ContextScaling pi4 = r::context_scaling(128, 16384, o);
   ASSERT_GE(pi4.warnings.size(), 1u);
-  EXPECT_EQ(pi4.warnings[0], "the context length 16384 exceeds factor × originalContext = 8192: the factor was chosen for a shorter context");
+  EXPECT_EQ(pi4.warnings[0], "the context length 16384 exceeds factor × originalContext = 8192, the length the factor maps onto the "
+            "trained context: beyond it the model relies on having been trained at that length");
   // jquesnelle/yarn#53: dynamic NTK with factor 8 from 2K to 16K.
   o.scaling.kind = r::ScalingKind::dynamic;
   o.scaling.factor = 8;
