@@ -245,3 +245,35 @@ test('every command rejects options it does not know; flops names a bad --n', ()
     assert.equal(r.stderr.split('\n')[0], `mathlens ${args[0]}: unknown option --fast`);
   }
 });
+
+test('attention: errors against exact attention; Nyström with m = n and the exact pseudo-inverse is exact', () => {
+  // With one landmark per token the landmarks are q and k themselves, so Nyström gives P·P⁺·P·V = P·V.
+  const r = JSON.parse(mathlens('attention', '--n', '32', '--d', '8', '--landmarks', '4,32', '--features', '16', '--pinv', 'svd', '--json').stdout);
+  assert.equal(r.inputs, 'random samples, n = 32, d = 8, seed 1');
+  assert.deepEqual(r.results.map((x) => [x.method, x.parameter]), [['nystrom', 4], ['nystrom', 32], ['performer', 16], ['linear', null]]);
+  assert.ok(r.results[1].errors.outputRelativeFrobenius < 1e-12, `m = n: ${r.results[1].errors.outputRelativeFrobenius}`);
+  assert.ok(r.results[0].errors.outputRelativeFrobenius > 1e-3, 'm = 4 is an approximation');
+  for (const x of r.results) assert.ok(x.ms >= 0 && Number.isFinite(x.errors.matrixRelativeFrobenius));
+  // q, k, v from a file (entries from a small LCG, so the landmark kernel is well conditioned).
+  let seed = 7;
+  const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed / 2 ** 31 - 0.5);
+  const rows = () => Array.from({ length: 32 }, () => Array.from({ length: 8 }, next));
+  const qkv = file('qkv.json', { q: rows(), k: rows(), v: rows() });
+  const f = mathlens('attention', qkv, '--landmarks', '32', '--features', '16', '--pinv', 'svd');
+  assert.equal(f.status, 0, f.stderr);
+  assert.match(f.stdout, /^inputs: .*qkv\.json; exact softmax attention [\d.]+ ms$/m);
+  assert.match(f.stdout, /^Nyström m = 32\s+\d\.\d\de-1[2-6]\s/m);
+  const cases = [
+    [['attention', qkv, '--n', '8'], 2, 'mathlens attention: --n, --d, --seed and --structure describe sampled inputs, not a file'],
+    [['attention', file('bad-qkv.json', { q: [[1]] })], 2, /^mathlens attention: qkv file .*bad-qkv\.json must hold \{"q": \[\[\.\.\.\]\], "k": \[\[\.\.\.\]\], "v": \[\[\.\.\.\]\]\}$/],
+    [['attention', '--landmarks', '4,x'], 2, 'mathlens attention: --landmarks: "x" is not a number'],
+    [['attention', '--n', '16', '--d', '4', '--landmarks', '0'], 1, /^mathlens attention: attention\.nystrom: /],
+  ];
+  for (const [args, status, message] of cases) {
+    const e = mathlens(...args);
+    assert.equal(e.status, status, `${args.join(' ')}: ${e.stderr}`);
+    const first = e.stderr.split('\n')[0];
+    if (typeof message === 'string') assert.equal(first, message);
+    else assert.match(first, message);
+  }
+});

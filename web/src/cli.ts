@@ -6,6 +6,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { init, MathLensError, toRows, type MathLens } from './node.js';
+import type { AttentionErrors } from './attention.js';
+import type { MatrixLike } from './core/matrix.js';
 import type { DecodingOptions } from './repetition.js';
 import type { Scaling, ScalingType } from './rope.js';
 
@@ -129,9 +131,9 @@ function takeOption(args: string[], name: string): string | undefined {
 
 /** A right-aligned table with a header row (the first column left-aligned). */
 function columns(head: string[], body: string[][]): string {
-  const widths = head.map((h, j) => Math.max(h.length, ...body.map((r) => r[j].length)));
-  const line = (r: string[]) =>
-    r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ').trimEnd();
+  const widths = head.map((h, j) => Math.max(width(h), ...body.map((r) => width(r[j]))));
+  const pad = (c: string, j: number) => ' '.repeat(widths[j] - width(c));
+  const line = (r: string[]) => r.map((c, j) => (j === 0 ? c + pad(c, j) : pad(c, j) + c)).join('  ').trimEnd();
   return [line(head), ...body.map(line)].join('\n');
 }
 
@@ -274,6 +276,82 @@ One row per n: total MACs of one layer, attention and FFN shares, the n² share;
       const b = await readNormal(ml, args[1], 'b');
       const fid = ml.gaussian.frechet(a, b);
       return json ? { fid } : `FID ${fmt(fid)}`;
+    },
+  },
+  attention: {
+    summary: 'Nyström, Performer and linear attention against exact softmax attention: errors and time',
+    usage: 'mathlens attention [<qkv.json>] [--n N] [--d D] [--landmarks 16,32,64] [--features 64,256] [--json]',
+    help: `Inputs: <qkv.json> holding {"q": [[...]], "k": [[...]], "v": [[...]]}, or seeded samples:
+  --n N (default 1024) tokens, --d D (default 64) columns, --structure random|clustered (default
+  random), --seed S (default 1). Logits are q·k/√d (--heads H splits the columns into H heads).
+For each number of landmarks m (--landmarks, default 16,32,64,128) and of random features
+(--features, default 64,256), and for linear attention: ‖Ô − O‖_F/‖O‖_F of the outputs, the same for
+the attention matrices, max |Ô − O|, and the time of the call on this machine (Nyström also its
+pseudo-inverse residual ‖I − A A⁺‖_F). --pinv svd uses the exact pseudo-inverse instead of the
+paper's 6 iterations.`,
+    async run(ml, args, json) {
+      const n = numberOption(args, '--n');
+      const d = numberOption(args, '--d');
+      const seed = numberOption(args, '--seed');
+      const heads = numberOption(args, '--heads');
+      const structure = choiceOption(args, '--structure', ['random', 'clustered'] as const);
+      const pinv = choiceOption(args, '--pinv', ['iterative', 'svd'] as const);
+      const landmarks = toNumbers(takeOption(args, '--landmarks') ?? '16,32,64,128', '--landmarks');
+      const features = toNumbers(takeOption(args, '--features') ?? '64,256', '--features');
+      noOptionsLeft(args);
+      if (args.length > 1) throw new UsageError('expected at most one file: <qkv.json>');
+      let inputs: { q: MatrixLike; k: MatrixLike; v: MatrixLike };
+      let source: string;
+      if (args.length === 1) {
+        if (n !== undefined || d !== undefined || seed !== undefined || structure)
+          throw new UsageError('--n, --d, --seed and --structure describe sampled inputs, not a file');
+        const x = (await readJson(args[0], 'qkv')) as Record<string, unknown> | null;
+        if (!x || typeof x !== 'object' || !('q' in x && 'k' in x && 'v' in x))
+          throw new UsageError(`qkv file ${args[0]} must hold {"q": [[...]], "k": [[...]], "v": [[...]]}`);
+        inputs = x as typeof inputs;
+        source = args[0];
+      } else {
+        const opts = { ...(seed !== undefined ? { seed } : {}), ...(structure ? { structure } : {}) };
+        inputs = ml.attention.sampleInputs(n ?? 1024, d ?? 64, opts);
+        source = `${structure ?? 'random'} samples, n = ${n ?? 1024}, d = ${d ?? 64}, seed ${seed ?? 1}`;
+      }
+      const { q, k, v } = inputs;
+      const common = { errors: true, ...(heads !== undefined ? { heads } : {}) };
+      const timed = <T>(f: () => T): [T, number] => {
+        const t0 = performance.now();
+        const r = f();
+        return [r, performance.now() - t0];
+      };
+      const [, exactMs] = timed(() => ml.attention.exact(q, k, v, { ...common, errors: false }));
+      const rows: Array<{ method: string; parameter: number | null; errors: AttentionErrors; ms: number; pinvResidual?: number; warnings: string[] }> = [];
+      for (const m of landmarks) {
+        const [r, ms] = timed(() => ml.attention.nystrom(q, k, v, { ...common, landmarks: m, ...(pinv ? { pinv } : {}) }));
+        rows.push({ method: 'nystrom', parameter: m, errors: r.errors!, ms, pinvResidual: Math.max(...r.pinvResidual), warnings: r.warnings });
+      }
+      for (const f of features) {
+        const [r, ms] = timed(() => ml.attention.performer(q, k, v, { ...common, features: f }));
+        rows.push({ method: 'performer', parameter: f, errors: r.errors!, ms, warnings: r.warnings });
+      }
+      const [lin, linMs] = timed(() => ml.attention.linear(q, k, v, common));
+      rows.push({ method: 'linear', parameter: null, errors: lin.errors!, ms: linMs, warnings: lin.warnings });
+      if (json) return { inputs: source, exactMs, results: rows };
+      const label = (r: (typeof rows)[number]) =>
+        r.method === 'nystrom' ? `Nyström m = ${r.parameter}` : r.method === 'performer' ? `Performer m = ${r.parameter}` : 'linear (elu + 1)';
+      const body = rows.map((r) => [
+        label(r),
+        r.errors.outputRelativeFrobenius.toExponential(2),
+        r.errors.matrixRelativeFrobenius.toExponential(2),
+        r.errors.outputMaxAbs.toExponential(2),
+        r.pinvResidual === undefined ? '' : tiny(r.pinvResidual),
+        r.ms.toFixed(1),
+      ]);
+      const warnings = rows.flatMap((r) => r.warnings.map((w) => `warning (${label(r)}): ${w}`));
+      return [
+        `inputs: ${source}; exact softmax attention ${exactMs.toFixed(1)} ms`,
+        '',
+        columns(['method', 'output error', 'matrix error', 'max |Ô − O|', '‖I − AA⁺‖', 'ms'], body),
+        ...(warnings.length ? ['', ...warnings] : []),
+      ].join('\n');
     },
   },
   rope: {
