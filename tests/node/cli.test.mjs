@@ -277,3 +277,15 @@ test('attention: errors against exact attention; Nyström with m = n and the exa
     else assert.match(first, message);
   }
 });
+
+test('a file argument of - reads standard input', () => {
+  const run = (input, ...args) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', input });
+  const e = run('[[1, 2], [3, 4]]', 'expm', '-', '--json');
+  assert.equal(e.status, 0, e.stderr);
+  assert.ok(Math.abs(JSON.parse(e.stdout).expm[0][0] - 51.96895619870499) < 1e-12);
+  const t = run('ab ab ab.', 'repetition', '--text', '-', '--level', 'word', '--greedy');
+  assert.match(t.stdout, /^deterministic cycle\s+ab → ab$/m);
+  const bad = run('', 'expm', '-');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /^mathlens expm: matrix file - is not valid JSON/);
+});

@@ -20,13 +20,20 @@ interface Command {
 
 class UsageError extends Error {}
 
-async function readJson(path: string, what: string): Promise<unknown> {
-  let text: string;
+/** A file's text; `-` reads standard input. */
+async function readText(path: string, what: string): Promise<string> {
   try {
-    text = await readFile(path, 'utf8');
+    if (path !== '-') return await readFile(path, 'utf8');
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
   } catch (e) {
     throw new UsageError(`cannot read ${what} file ${path}: ${(e as Error).message}`);
   }
+}
+
+async function readJson(path: string, what: string): Promise<unknown> {
+  const text = await readText(path, what);
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -455,12 +462,7 @@ lower bounds of the post (rigorous and heuristic, labelled), and the determinist
       let model: ReturnType<typeof ml.repetition.fromText> | null = null;
       if (text !== undefined) {
         if (args.length !== 0) throw new UsageError('give either a matrix file or --text, not both');
-        let source: string;
-        try {
-          source = await readFile(text, 'utf8');
-        } catch (e) {
-          throw new UsageError(`cannot read text file ${text}: ${(e as Error).message}`);
-        }
+        const source = await readText(text, 'text');
         model = ml.repetition.fromText(source, { ...(level ? { level } : {}), ...(smoothing !== undefined ? { smoothing } : {}) });
         P = model.matrix;
       } else {
@@ -536,6 +538,8 @@ function usage(): string {
 
 usage: mathlens <command> [arguments] [--json]
        mathlens <command> --help
+
+A file argument may be - for standard input.
 
 commands:
 ${Object.entries(COMMANDS)
