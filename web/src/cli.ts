@@ -65,8 +65,9 @@ function table(rows: Array<[string, string]>): string {
 }
 
 const fmt = (x: number | null) => (x === null ? '—' : Number.isFinite(x) ? x.toPrecision(12).replace(/\.?0+(e|$)/, '$1') : String(x));
-/** Six significant digits, for the columns of a table. */
+/** A residual or an error: three digits in exponent form, and an exact zero as 0. */
 const tiny = (x: number) => (x === 0 ? '0' : x.toExponential(2));
+/** Six significant digits, for the columns of a table. */
 const short = (x: number) => (Number.isFinite(x) ? String(Number(x.toPrecision(6))) : String(x));
 
 /** A number given on the command line ("1e4", "0.5"); `what` names it in the error. */
