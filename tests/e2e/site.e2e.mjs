@@ -99,4 +99,33 @@ export const checks = [
       return `${topics.length} posts in sight; ${seen.join(', ')}`;
     },
   },
+  {
+    name: 'the home page shows the three ways in (code, blog post, terminal); their links work and the snippets fit',
+    async run({ page, baseUrl }) {
+      const seen = [];
+      try {
+        for (const [width, height] of [[1280, 900], [360, 780]]) {
+          await page.setViewportSize({ width, height });
+          await page.goto(`${baseUrl}index.html?lang=en`);
+          const r = await page.evaluate(() => ({
+            cards: [...document.querySelectorAll('.use-card h3')].map((h) => h.innerText),
+            clipped: [...document.querySelectorAll('.use-card pre')].filter((p) => p.scrollWidth > p.clientWidth + 1).map((p) => p.innerText.split('\n')[0]),
+            links: [...document.querySelectorAll('.use-card a')].map((a) => a.href),
+            page: document.documentElement.scrollWidth,
+          }));
+          assert(r.cards.join() === 'In your code,In a blog post,In a terminal', `cards ${r.cards}`);
+          assert(r.clipped.length === 0, `${width} px: snippets scroll sideways: ${r.clipped.join(' | ')}`);
+          assert(r.page <= width, `${width} px: the page is ${r.page} px wide`);
+          for (const href of r.links) {
+            const res = await page.request.get(href);
+            assert(res.ok(), `${href}: HTTP ${res.status()}`);
+          }
+          seen.push(`${width} px: ${r.links.length} links ok`);
+        }
+      } finally {
+        await page.setViewportSize({ width: 1280, height: 900 });
+      }
+      return seen.join('; ');
+    },
+  },
 ];

@@ -1,2 +1,2 @@
-/** The home page: introduction and the list of posts that have landed (built by site.ts). */
+/** The home page: introduction, the list of posts (built by site.ts) and the three ways to use mathlens. */
 import '../site.js';
