@@ -16,6 +16,17 @@ const file = (name, value) => {
 };
 const mathlens = (...args) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
 
+/** Each case [args, exit status, first line of stderr (a string, or a RegExp for paths)]. */
+function expectErrors(cases) {
+  for (const [args, status, message] of cases) {
+    const r = mathlens(...args);
+    assert.equal(r.status, status, `${args.join(' ')}: ${r.stderr}`);
+    const first = r.stderr.split('\n')[0];
+    if (typeof message === 'string') assert.equal(first, message);
+    else assert.match(first, message);
+  }
+}
+
 const p = file('p.json', { mean: [1, 2], cov: [[2, 0.5], [0.5, 1]] });
 const q = file('q.json', { mean: [0, 0], cov: [[1, 0], [0, 3]] });
 
@@ -150,13 +161,7 @@ test('rope: clear errors for missing, unknown and bad settings', () => {
     [['rope', file('str.json', { head_dim: '64' })], 2, /^mathlens rope: config file .*str\.json: head_dim must be a number, got "64"$/],
     [['rope', '--dim', '7', '--original', '4'], 1, 'mathlens rope: rope.contextScaling: dim must be an even integer from 2 to 1048576, got 7'],
   ];
-  for (const [args, status, message] of cases) {
-    const r = mathlens(...args);
-    assert.equal(r.status, status, `${args.join(' ')}: ${r.stderr}`);
-    const first = r.stderr.split('\n')[0];
-    if (typeof message === 'string') assert.equal(first, message);
-    else assert.match(first, message);
-  }
+  expectErrors(cases);
 });
 
 test('repetition: the post\'s numbers from a matrix file, decoding options, R = ∞ with its cycle', () => {
@@ -191,11 +196,7 @@ test('repetition --text builds a bigram model first; bad input is a clear error'
     [['repetition', file('P3.json', [[0.5]]), '--top-k', 'two'], 2, 'mathlens repetition: --top-k: "two" is not a number'],
     [['repetition', file('P4.json', [[0.9, 0.3], [0.1, 0.1]])], 1, 'mathlens repetition: repetition.analyze: P row 0 sums to 1.2 > 1 (tolerance 1e-09)'],
   ];
-  for (const [args, status, message] of cases) {
-    const e = mathlens(...args);
-    assert.equal(e.status, status, `${args.join(' ')}: ${e.stderr}`);
-    assert.equal(e.stderr.split('\n')[0], message);
-  }
+  expectErrors(cases);
 });
 
 test('orthogonal: T a = b in the post\'s closed form, from inline vectors or JSON files', () => {
@@ -230,11 +231,7 @@ test('orthogonal: T a = b in the post\'s closed form, from inline vectors or JSO
     [['orthogonal', '1,2', '1,2,3'], 1, 'mathlens orthogonal: orthogonal.report: a and b have different lengths (2 and 3)'],
     [['orthogonal', '0,0', '1,2'], 1, 'mathlens orthogonal: orthogonal.report: a is the zero vector'],
   ];
-  for (const [args, status, message] of cases) {
-    const e = mathlens(...args);
-    assert.equal(e.status, status, `${args.join(' ')}: ${e.stderr}`);
-    assert.equal(e.stderr.split('\n')[0], message);
-  }
+  expectErrors(cases);
 });
 
 test('every command rejects options it does not know; flops names a bad --n', () => {
@@ -269,13 +266,7 @@ test('attention: errors against exact attention; Nyström with m = n and the exa
     [['attention', '--landmarks', '4,x'], 2, 'mathlens attention: --landmarks: "x" is not a number'],
     [['attention', '--n', '16', '--d', '4', '--landmarks', '0'], 1, /^mathlens attention: attention\.nystrom: /],
   ];
-  for (const [args, status, message] of cases) {
-    const e = mathlens(...args);
-    assert.equal(e.status, status, `${args.join(' ')}: ${e.stderr}`);
-    const first = e.stderr.split('\n')[0];
-    if (typeof message === 'string') assert.equal(first, message);
-    else assert.match(first, message);
-  }
+  expectErrors(cases);
 });
 
 test('a file argument of - reads standard input', () => {
