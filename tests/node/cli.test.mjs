@@ -264,6 +264,7 @@ test('attention: errors against exact attention; Nyström with m = n and the exa
     [['attention', qkv, '--n', '8'], 2, 'mathlens attention: --n, --d, --seed and --structure describe sampled inputs, not a file'],
     [['attention', file('bad-qkv.json', { q: [[1]] })], 2, /^mathlens attention: qkv file .*bad-qkv\.json must hold \{"q": \[\[\.\.\.\]\], "k": \[\[\.\.\.\]\], "v": \[\[\.\.\.\]\]\}$/],
     [['attention', '--landmarks', '4,x'], 2, 'mathlens attention: --landmarks: "x" is not a number'],
+    [['attention', file('ragged.json', { q: [[1, 2], [3]], k: [[1, 2], [3, 4]], v: [[1, 2], [3, 4]] })], 2, /^mathlens attention: qkv file .*ragged\.json: q must be rows of numbers, all of one length$/],
     [['attention', '--n', '16', '--d', '4', '--landmarks', '0'], 1, /^mathlens attention: attention\.nystrom: /],
   ];
   expectErrors(cases);

@@ -295,8 +295,8 @@ One row per n: total MACs of one layer, attention and FFN shares, the n² share;
 For each number of landmarks m (--landmarks, default 16,32,64,128) and of random features
 (--features, default 64,256), and for linear attention: ‖Ô − O‖_F/‖O‖_F of the outputs, the same for
 the attention matrices, max |Ô − O|, and the time of the method alone on this machine (the
-comparison is a second call; Nyström also shows its pseudo-inverse residual ‖I − A A⁺‖_F). --pinv svd uses the exact pseudo-inverse instead of the
-paper's 6 iterations.`,
+comparison is a second call). Nyström also shows its pseudo-inverse residual ‖I − A A⁺‖_F;
+--pinv svd uses the exact pseudo-inverse instead of the paper's 6 iterations.`,
     async run(ml, args, json) {
       const n = numberOption(args, '--n');
       const d = numberOption(args, '--d');
@@ -316,6 +316,12 @@ paper's 6 iterations.`,
         const x = (await readJson(args[0], 'qkv')) as Record<string, unknown> | null;
         if (!x || typeof x !== 'object' || !('q' in x && 'k' in x && 'v' in x))
           throw new UsageError(`qkv file ${args[0]} must hold {"q": [[...]], "k": [[...]], "v": [[...]]}`);
+        for (const name of ['q', 'k', 'v']) {
+          const m = x[name];
+          const rectangular =
+            Array.isArray(m) && m.every((r) => Array.isArray(r) && r.length === m[0].length && r.every((e) => typeof e === 'number'));
+          if (!rectangular) throw new UsageError(`qkv file ${args[0]}: ${name} must be rows of numbers, all of one length`);
+        }
         inputs = x as typeof inputs;
         source = args[0];
       } else {
@@ -324,7 +330,7 @@ paper's 6 iterations.`,
         source = `${structure ?? 'random'} samples, n = ${n ?? 1024}, d = ${d ?? 64}, seed ${seed ?? 1}`;
       }
       // Nested arrays from a file become row-major matrices once, so the times below are the kernels'.
-      const asMatrix = (x: MatrixLike) => (Array.isArray(x) ? fromRows(x as number[][]) : x);
+      const asMatrix = (x: MatrixLike) => (Array.isArray(x) ? fromRows(x) : x);
       const [q, k, v] = [asMatrix(inputs.q), asMatrix(inputs.k), asMatrix(inputs.v)];
       const base = heads !== undefined ? { heads } : {};
       // Each method runs twice: timed on its own, then with the comparison against exact attention

@@ -109,11 +109,15 @@ export function toRows(m: Matrix): number[][] {
   return out;
 }
 
-/** A Matrix from nested arrays. */
+/**
+ * A Matrix from nested arrays (rows of numbers or typed arrays). Rows of different lengths and
+ * entries that are not numbers are a {@link MathLensError}, as for every mathlens argument.
+ */
 export function fromRows(rows: ArrayLike<ArrayLike<number>>): Matrix {
-  const r = rows.length;
-  const c = r ? rows[0].length : 0;
-  const data = new Float64Array(r * c);
-  for (let i = 0; i < r; i++) data.set(rows[i], i * c);
-  return { rows: r, cols: c, data };
+  if (typeof rows === 'object' && rows !== null && 'data' in rows)
+    throw new MathLensError(`fromRows: rows must be an array of rows; {rows, cols, data} is a matrix already`);
+  const shape = matrixArg(rows, 'fromRows', 'rows');
+  const data = new Float64Array(shape.rows * shape.cols);
+  for (let i = 0; i < shape.rows; i++) data.set(rows[i], i * shape.cols);
+  return { rows: shape.rows, cols: shape.cols, data };
 }
