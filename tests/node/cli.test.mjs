@@ -77,6 +77,16 @@ test('flops prints the post\'s crossovers for BERT-base; expm checks det(exp A) 
   assert.match(f.stdout, /n\* = 2H = 1536, from n = 1537 on/);
   assert.match(f.stdout, /n\* = 6H = 4608, from n = 4609 on/);
   assert.equal(mathlens('flops', 'nope').status, 2);
+  // LLaMA-2-7B: N = 32 · (4H² + 3HF) with H = 4096, F = 11008; Kaplan: 2N + 2 · 32 · n · H per token.
+  const N = 32 * (4 * 4096 ** 2 + 3 * 4096 * 11008);
+  const l = mathlens('flops', 'llama-2-7b', '--n', '4096');
+  assert.equal(l.status, 0, l.stderr);
+  assert.match(l.stdout, new RegExp(`^whole model: 32 layers, ${N.toLocaleString('en-US')} non-embedding parameters$`, 'm'));
+  // Gated FFN: attention exceeds the FFN beyond n* = (3HF − 4Hhd)/(hd) − 1, printed as text, not TeX.
+  const nStar = (3 * 4096 * 11008 - 4 * 4096 * 4096) / 4096 - 1;
+  assert.match(l.stdout, new RegExp(`n\\* = \\(3HF-4Hhd\\)/hd-1 = ${nStar}, from n = ${nStar + 1} on`));
+  const kaplan = (2 * N + 2 * 32 * 4096 * 4096).toLocaleString('en-US');
+  assert.match(l.stdout, new RegExp(`^4096\\s+[\\d,]+\\s+[\\d,]+\\s+${kaplan}$`, 'm'));
   const a = file('a.json', [[1, 2], [3, 4]]);
   const e = mathlens('expm', a, '--json');
   assert.equal(e.status, 0, e.stderr);

@@ -137,6 +137,16 @@ function takeOption(args: string[], name: string): string | undefined {
   return args.splice(i, 2)[1];
 }
 
+/** The crossover formulas' TeX as terminal text: \frac{a}{b} → (a)/(b), k^{2} → k². */
+function plainFormula(tex: string): string {
+  const sup: Record<string, string> = { '2': '²', '3': '³' };
+  const group = (x: string) => (/^\w+$/.test(x) ? x : `(${x})`);
+  return tex
+    .replace(/\\frac\{([^{}]*)\}\{([^{}]*)\}/g, (_, a: string, b: string) => `${group(a)}/${group(b)}`)
+    .replace(/\^\{?(\d)\}?/g, (_, d: string) => sup[d] ?? `^${d}`)
+    .replace(/[{}]/g, '');
+}
+
 /** A right-aligned table with a header row (the first column left-aligned). */
 function columns(head: string[], body: string[][]): string {
   const widths = head.map((h, j) => Math.max(width(h), ...body.map((r) => width(r[j]))));
@@ -235,7 +245,8 @@ mean and unbiased covariance are fitted). Prints every quantity of ml.gaussian.c
     summary: 'cost of a Transformer layer (MACs/FLOPs per term, shares, crossovers) for a preset over a list of n',
     usage: 'mathlens flops <preset> [--n 128,512,4608] [--variant standard|linear|performer|nystrom] [--json]',
     help: `Presets: bert-base, bert-large, gpt2-small, gpt2-medium, gpt2-large, gpt2-xl, llama-2-7b.
-One row per n: total MACs of one layer, attention and FFN shares, the n² share; then the crossovers.`,
+One row per n: total MACs of one layer, attention and FFN shares, the n² share; then the whole
+model's forward FLOPs, per token, next to Kaplan et al.'s 2N + 2·n_layer·n·d estimate; then the crossovers.`,
     async run(ml, args, json) {
       const ns = toNumbers(takeOption(args, '--n') ?? '128,512,1536,4608,8192', '--n');
       const variant = takeOption(args, '--variant');
@@ -253,9 +264,23 @@ One row per n: total MACs of one layer, attention and FFN shares, the n² share;
         String(n), cost.macs.total.toLocaleString('en-US'), pct(cost.shares.attention), pct(cost.shares.ffn), pct(cost.shares.quadratic),
       ]);
       const crossovers = rows[0].cost.crossovers.map(
-        (c) => `  ${c.label}: n* = ${c.formula ? `${c.formula.replace(/[{}]/g, '')} = ` : ''}${fmt(c.closedForm ?? c.numeric)}, from n = ${c.firstN} on`,
+        (c) => `  ${c.label}: n* = ${c.formula ? `${plainFormula(c.formula)} = ` : ''}${fmt(c.closedForm ?? c.numeric)}, from n = ${c.firstN} on`,
       );
-      return [columns(head, body), '', 'crossovers:', ...crossovers].join('\n');
+      const int = (x: number) => x.toLocaleString('en-US');
+      const { layers, parameters } = rows[0].cost.model;
+      const model = columns(
+        ['n', 'forward FLOPs', 'FLOPs per token', 'Kaplan per token'],
+        rows.map(({ n, cost }) => [String(n), int(cost.model.flops), int(cost.model.flopsPerToken), int(cost.kaplan.flopsPerToken)]),
+      );
+      return [
+        columns(head, body),
+        '',
+        `whole model: ${layers} layers, ${int(parameters)} non-embedding parameters`,
+        model,
+        '',
+        'crossovers:',
+        ...crossovers,
+      ].join('\n');
     },
   },
   expm: {
