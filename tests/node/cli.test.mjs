@@ -291,3 +291,24 @@ test('a file argument of - reads standard input', () => {
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /^mathlens expm: matrix file - is not valid JSON/);
 });
+
+test('expm --outer: exp(x yᵀ) = I + φ(s) x yᵀ and its inverse in closed form', () => {
+  // x = (1, 2), y = (0.5, 0.25): s = yᵀx = 1, φ = e − 1, ψ = 1 − 1/e.
+  const r = JSON.parse(mathlens('expm', '--outer', '1,2', file('y.json', [0.5, 0.25]), '--json').stdout);
+  const [x, y] = [[1, 2], [0.5, 0.25]];
+  const close = (a, b) => Math.abs(a - b) <= 1e-15 * Math.max(1, Math.abs(b));
+  assert.ok(close(r.s, 1) && close(r.phi, Math.E - 1) && close(r.psi, 1 - 1 / Math.E) && close(r.det, Math.E));
+  for (let i = 0; i < 2; i++)
+    for (let j = 0; j < 2; j++) {
+      assert.ok(close(r.exp[i][j], (i === j ? 1 : 0) + (Math.E - 1) * x[i] * y[j]), `exp[${i}][${j}]`);
+      assert.ok(close(r.inverse[i][j], (i === j ? 1 : 0) - (1 - 1 / Math.E) * x[i] * y[j]), `inverse[${i}][${j}]`);
+    }
+  const t = mathlens('expm', '--outer', '1,2', '3,-1.5');
+  assert.equal(t.status, 0, t.stderr);
+  assert.match(t.stdout, /^exp\(x yᵀ\) =\n {3}4 {2}-1\.5\n {3}6 {4}-2$/m); // s = 0: I + x yᵀ exactly
+  assert.match(t.stdout, /^det exp\(x yᵀ\) = eˢ {2}1$/m);
+  expectErrors([
+    [['expm', '--outer', '1,2'], 2, 'mathlens expm: --outer expects two vectors: <x> <y>'],
+    [['expm', '--outer', '1,2', '3'], 1, 'mathlens expm: matexp.expRankOne: x has 2 entries but y has 1'],
+  ]);
+});

@@ -41,6 +41,11 @@ async function readJson(path: string, what: string): Promise<unknown> {
   }
 }
 
+/** A vector given inline ("1,2,3" or "1 2 3") or as a JSON file (or - for standard input) holding an array. */
+async function readVector(arg: string, what: string): Promise<number[]> {
+  return /\.json$/i.test(arg) || arg === '-' ? ((await readJson(arg, what)) as number[]) : toNumbers(arg, what);
+}
+
 /** A normal from a JSON file: {"mean": [...], "cov": [[...]]} or {"samples": [[...], ...]}. */
 async function readNormal(ml: MathLens, path: string, what: string) {
   const x = (await readJson(path, what)) as Record<string, unknown>;
@@ -285,10 +290,33 @@ model's forward FLOPs, per token, next to Kaplan et al.'s 2N + 2·n_layer·n·d 
   },
   expm: {
     summary: 'matrix exponential of a square matrix from a JSON file, with the det(exp A) = exp(tr A) check',
-    usage: 'mathlens expm <matrix.json> [--json]',
-    help: 'The file holds a square matrix as [[...], ...]. Prints exp(A), then det(exp A) against exp(tr A).',
+    usage: 'mathlens expm <matrix.json> | --outer <x> <y> [--json]',
+    help: `The file holds a square matrix as [[...], ...]. Prints exp(A), then det(exp A) against exp(tr A).
+With --outer, exp(x yᵀ) in closed form, I + φ(s) x yᵀ with s = yᵀx and φ(s) = (eˢ − 1)/s, and its
+inverse I − ψ(s) x yᵀ, ψ(s) = (1 − e⁻ˢ)/s: always invertible, det = eˢ. x and y are numbers
+separated by commas or spaces ("1,2,3"), or JSON files holding an array.`,
     async run(ml, args, json) {
+      const outer = takeFlag(args, '--outer');
       noOptionsLeft(args);
+      if (outer) {
+        if (args.length !== 2) throw new UsageError('--outer expects two vectors: <x> <y>');
+        const r = ml.matexp.expRankOne(await readVector(args[0], 'x'), await readVector(args[1], 'y'));
+        if (json) return r;
+        return [
+          'exp(x yᵀ) =',
+          ...matrixLines(toRows(r.exp)),
+          '',
+          'inverse exp(−x yᵀ) =',
+          ...matrixLines(toRows(r.inverse)),
+          '',
+          table([
+            ['s = yᵀx', fmt(r.s)],
+            ['φ(s) = (eˢ − 1)/s', fmt(r.phi)],
+            ['ψ(s) = (1 − e⁻ˢ)/s', fmt(r.psi)],
+            ['det exp(x yᵀ) = eˢ', fmt(r.det)],
+          ]),
+        ].join('\n');
+      }
       if (args.length !== 1) throw new UsageError('expected one file: <matrix.json>');
       const a = (await readJson(args[0], 'matrix')) as number[][];
       const e = ml.matexp.expm(a);
@@ -546,10 +574,8 @@ Prints T (up to 12 × 12; --json for larger), the angle, det T, ‖TᵀT − I�
       const construction = choiceOption(args, '--construction', ['rotation', 'householder', 'simplest'] as const);
       noOptionsLeft(args);
       if (args.length !== 2) throw new UsageError('expected two vectors: <a> <b>');
-      const vector = async (arg: string, what: string) =>
-        /\.json$/i.test(arg) ? ((await readJson(arg, what)) as number[]) : toNumbers(arg, what);
-      const a = await vector(args[0], 'a');
-      const b = await vector(args[1], 'b');
+      const a = await readVector(args[0], 'a');
+      const b = await readVector(args[1], 'b');
       const r = ml.orthogonal.report(a, b, construction ? { construction } : {});
       if (json) return r;
       const T = toRows(r.matrix);
