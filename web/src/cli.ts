@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { fromRows, init, MathLensError, toRows, type MathLens } from './node.js';
 import type { AttentionErrors } from './attention.js';
 import type { MatrixLike } from './core/matrix.js';
-import type { DecodingOptions } from './repetition.js';
+import type { DecodingOptions, TextModel, TransitionMatrix } from './repetition.js';
 import type { Scaling, ScalingType } from './rope.js';
 
 interface Command {
@@ -525,8 +525,8 @@ lower bounds of the post (rigorous and heuristic, labelled), and the determinist
       const level = choiceOption(args, '--level', ['char', 'word'] as const);
       const smoothing = numberOption(args, '--smoothing');
       noOptionsLeft(args);
-      let P: number[][] | ReturnType<typeof ml.repetition.fromText>['matrix'];
-      let model: ReturnType<typeof ml.repetition.fromText> | null = null;
+      let P: TransitionMatrix;
+      let model: TextModel | null = null;
       if (text !== undefined) {
         if (args.length !== 0) throw new UsageError('give either a matrix file or --text, not both');
         const source = await readText(text, 'text');
@@ -535,13 +535,11 @@ lower bounds of the post (rigorous and heuristic, labelled), and the determinist
       } else {
         if (level || smoothing !== undefined) throw new UsageError('--level and --smoothing need --text');
         if (args.length !== 1) throw new UsageError('expected one file: <P.json> (or --text <file.txt>)');
-        P = (await readJson(args[0], 'matrix')) as number[][];
+        P = (await readJson(args[0], 'matrix')) as TransitionMatrix;
       }
       const r = ml.repetition.analyze(P, decoding);
-      if (json) {
-        const { matrix: _, ...rest } = model ?? { matrix: null };
-        return model ? { model: rest, ...r } : r;
-      }
+      // The text's model without its matrix (the analysis describes that).
+      if (json) return model ? { model: { ...model, matrix: undefined }, ...r } : r;
       const range = ([a, b]: [number, number]) => `[${fmt(a)}, ${fmt(b)}]`;
       const rows: Array<[string, string]> = [];
       if (model)
